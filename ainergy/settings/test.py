@@ -1,0 +1,11 @@
+"""Test settings: the environment's DATABASE_URL / REDIS_URL if given, else SQLite + eager."""
+
+import os
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from ainergy.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
+API_TOKEN_LAST_USED_THROTTLE_S = 0
