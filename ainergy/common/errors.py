@@ -64,3 +64,9 @@ class TransientError(ApplicationError):
     """A failure worth retrying: network error, HTTP 429/5xx, solver time-out, lock contention."""
 
     code = "TRANSIENT"
+
+
+class AuthenticationError(ApplicationError):
+    """No valid credentials: malformed, unknown, expired or revoked token, or no session."""
+
+    code = "UNAUTHENTICATED"

@@ -15,7 +15,7 @@ import pandas as pd
 from ainergy.common.errors import ValidationError
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ALLOWED_MTU_MINUTES = (15, 30, 60)
 
 

@@ -154,3 +154,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"cmdstanpy": {"level": "WARNING"}},
 }
+
+# --- Jobs ---------------------------------------------------------------------------------
+JOB_RETRY_BACKOFF_S = 2  # [s] first retry delay of a transient failure; doubles per attempt

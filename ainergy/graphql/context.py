@@ -1,0 +1,28 @@
+"""The typed GraphQL context: the request's principal and tenant, resolved by the middleware."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strawberry.django.context import StrawberryDjangoContext
+from strawberry.types import Info as StrawberryInfo
+
+from tenants.principal import Principal
+
+
+@dataclass
+class Context(StrawberryDjangoContext):
+    principal: Principal
+
+    @property
+    def tenant(self):
+        return self.principal.tenant
+
+
+Info = StrawberryInfo[Context, None]
+
+
+def context_tenant(info) -> object | None:
+    """The tenant of the request, or None (anonymous, or a user who has not chosen one)."""
+    principal = getattr(info.context, "principal", None)
+    return principal.tenant if principal is not None else None

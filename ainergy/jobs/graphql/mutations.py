@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from ainergy.graphql.context import Info
+from ainergy.graphql.ids import decode_id
+from ainergy.graphql.permissions import WRITE
+from ainergy.jobs import services
+from ainergy.jobs.diagnostics import diagnostic_parameters
+from ainergy.jobs.graphql.inputs import DiagnosticJobInput
+from ainergy.jobs.graphql.types import JobType
+from ainergy.jobs.selectors import job_get
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(extensions=[WRITE])
+    def job_cancel(self, info: Info, id: relay.GlobalID) -> JobType:
+        return services.job_cancel(tenant=info.context.tenant, job_id=decode_id(id, "Job", "Job"))
+
+    @strawberry.mutation(extensions=[WRITE])
+    def diagnostic_job_request(self, info: Info, input: DiagnosticJobInput) -> JobType:
+        job = services.job_enqueue(
+            tenant=info.context.tenant,
+            kind="diagnostic",
+            parameters=diagnostic_parameters(
+                steps=input.steps, step_delay_s=input.step_delay_s, fail_with=input.fail_with
+            ),
+            created_by=info.context.principal.user,
+        )
+        return job_get(info.context.tenant, job.pk)

@@ -1,0 +1,64 @@
+"""One record per piece of asynchronous work: status, progress, parameters, result, errors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from ainergy.common.models import TenantScopedModel
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINISHED_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class Job(TenantScopedModel):
+    """An asynchronous job (forecast, bid plan, dispatch, sizing study, ingestion, ...)."""
+
+    kind = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress_fraction = models.FloatField(default=0.0)
+    progress_message = models.CharField(max_length=300, blank=True, default="")
+    parameters = models.JSONField(default=dict, blank=True)
+    result_summary = models.JSONField(default=dict, blank=True)
+    error_code = models.CharField(max_length=64, blank=True, default="")
+    error_message = models.TextField(blank=True, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    queue = models.CharField(max_length=64)
+    celery_task_id = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at"], name="job_tenant_created"),
+            models.Index(fields=["tenant", "status"], name="job_tenant_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk} {self.kind} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at is None:
+            return None
+        end = self.finished_at
+        if end is None:
+            return None
+        return (end - self.started_at).total_seconds()

@@ -1,0 +1,44 @@
+"""Root GraphQL schema: merges each app's Query and Mutation; the query optimizer is on."""
+
+from __future__ import annotations
+
+import strawberry
+from django.conf import settings
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from ainergy.graphql.errors import ErrorFormatter, is_unexpected
+from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
+from ainergy.jobs.graphql.queries import Query as JobsQuery
+from tenants.graphql.mutations import Mutation as TenantsMutation
+from tenants.graphql.queries import Query as TenantsQuery
+
+Query = merge_types("Query", (TenantsQuery, JobsQuery))
+Mutation = merge_types("Mutation", (TenantsMutation, JobsMutation))
+
+
+class AinergySchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Log only unexpected errors; domain errors and bad queries are the caller's business."""
+        unexpected = [error for error in errors if is_unexpected(error)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+schema = AinergySchema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(
+        relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE,
+        disable_field_suggestions=True,
+    ),
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        ErrorFormatter,
+        DjangoOptimizerExtension,
+    ],
+)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import strawberry
+import strawberry_django
+from strawberry_django.relay import DjangoListConnection
+
+from ainergy.common.errors import NotFoundError
+from ainergy.graphql.context import Info
+from ainergy.graphql.permissions import MANAGE, READ, RequireAuthenticated
+from tenants.graphql.types import ApiTokenType, MembershipType, MeType, RoleEnum, TenantType
+from tenants.selectors import user_memberships
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(extensions=[RequireAuthenticated()])
+    def me(self, info: Info) -> MeType:
+        principal = info.context.principal
+        user = principal.user
+        available = (
+            [membership.tenant for membership in user_memberships(user)]
+            if user is not None
+            else [principal.tenant]
+        )
+        return MeType(
+            kind=principal.kind,
+            email=getattr(user, "email", None),
+            tenant=principal.tenant,
+            role=RoleEnum(principal.membership.role) if principal.membership else None,
+            grants=sorted(principal.grants),
+            api_token_name=principal.api_token.name if principal.api_token else None,
+            tenants_available=available,
+        )
+
+    @strawberry.field(extensions=[READ])
+    def tenant(self, info: Info) -> TenantType:
+        tenant = info.context.principal.tenant
+        if tenant is None:  # pragma: no cover - READ guarantees a tenant
+            raise NotFoundError("Tenant not found.")
+        return tenant
+
+    memberships: DjangoListConnection[MembershipType] = strawberry_django.connection(
+        extensions=[READ]
+    )
+    api_tokens: DjangoListConnection[ApiTokenType] = strawberry_django.connection(
+        extensions=[MANAGE]
+    )
