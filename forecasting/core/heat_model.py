@@ -38,13 +38,12 @@ def effective_temperature(temperature_c: pd.Series, time_constant_h: float) -> p
     return smoothed.reindex(temperature_c.index)
 
 
-def _design(index: pd.DatetimeIndex, degrees_k: np.ndarray) -> np.ndarray:
-    hours = local_hour(index)
-    kinds = day_type(index)
-    intercepts = np.zeros((len(index), 3 * 24))
-    intercepts[np.arange(len(index)), kinds * 24 + hours] = 1.0
-    slopes = np.zeros((len(index), 24))
-    slopes[np.arange(len(index)), hours] = degrees_k
+def _design(hours: np.ndarray, kinds: np.ndarray, degrees_k: np.ndarray) -> np.ndarray:
+    rows = np.arange(len(hours))
+    intercepts = np.zeros((len(hours), 3 * 24))
+    intercepts[rows, kinds * 24 + hours] = 1.0
+    slopes = np.zeros((len(hours), 24))
+    slopes[rows, hours] = degrees_k
     return np.hstack([intercepts, slopes])
 
 
@@ -129,11 +128,14 @@ def fit_heat_temperature_model(
         )
     best: tuple[float, float, float, np.ndarray] | None = None
     target = heat[usable].to_numpy()
+    hours = local_hour(frame.index[usable])
+    kinds = day_type(frame.index[usable])
     for tau in time_constants_h:
         effective = effective_temperature(frame[temperature_column], tau)[usable].to_numpy()
         for base in base_temperatures_c:
-            design = _design(frame.index[usable], np.maximum(0.0, base - effective))
-            coefficients, *_ = np.linalg.lstsq(design, target, rcond=None)
+            design = _design(hours, kinds, np.maximum(0.0, base - effective))
+            # normal equations (96 x 96); lstsq copes with day types absent from short data
+            coefficients, *_ = np.linalg.lstsq(design.T @ design, design.T @ target, rcond=None)
             sse = float(np.sum((design @ coefficients - target) ** 2))
             if best is None or sse < best[0]:
                 best = (sse, base, tau, coefficients)
