@@ -35,6 +35,8 @@ def principal_from_session(request) -> Principal:
     if user is None or not user.is_authenticated:
         return Principal.anonymous()
     memberships = list(user_memberships(user))
+    for membership in memberships:
+        membership.user = user  # already loaded by the auth middleware
     chosen_id = request.session.get(SESSION_TENANT_KEY)
     for membership in memberships:
         if membership.tenant_id == chosen_id:

@@ -33,6 +33,10 @@ class Job(TenantScopedModel):
     attempts = models.PositiveIntegerField(default=0)
     queue = models.CharField(max_length=64)
     celery_task_id = models.CharField(max_length=64, blank=True, default="")
+    worker = models.CharField(
+        max_length=200, blank=True, default="", help_text="host:pid running it"
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

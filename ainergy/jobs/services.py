@@ -7,7 +7,10 @@ cooperative: a queued job never starts, a running job stops at its next progress
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,7 +43,7 @@ class JobContext:
     def report_progress(self, fraction: float, message: str = "") -> None:
         fraction = min(max(float(fraction), 0.0), 1.0)
         updated = Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(
-            progress_fraction=fraction, progress_message=message[:300]
+            progress_fraction=fraction, progress_message=message[:300], heartbeat_at=timezone.now()
         )
         if not updated:
             raise JobCancelled(f"job {self.job.pk} is no longer running")
@@ -56,7 +59,8 @@ def _dispatch(job: Job) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         task.apply(args=[job.pk], task_id=job.celery_task_id)
     else:
-        task.apply_async(args=[job.pk], queue=job.queue, task_id=job.celery_task_id)
+        queue = f"{settings.JOB_QUEUE_PREFIX}{job.queue}"
+        task.apply_async(args=[job.pk], queue=queue, task_id=job.celery_task_id)
 
 
 @transaction.atomic
@@ -90,17 +94,45 @@ def job_cancel(*, tenant, job_id: int) -> Job:
     return job
 
 
-def _start(job_id: int) -> Job | None:
+BUSY = "busy"
+
+
+def _start(job_id: int) -> Job | str:
+    """Claim a job: a queued one, or a running one whose worker stopped beating (crashed).
+
+    Returns the claimed job, or the status that made it unclaimable (``BUSY`` while another
+    worker still beats on it, e.g. a duplicate delivery after a visibility time-out).
+    """
+    now = timezone.now()
+    stale_before = now - dt.timedelta(seconds=settings.JOB_HEARTBEAT_STALE_S)
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != JobStatus.QUEUED:
-            return None  # duplicate delivery, cancelled, or already finished
+        if job is None:
+            return "missing"
+        if job.status == JobStatus.RUNNING:
+            if job.heartbeat_at is not None and job.heartbeat_at >= stale_before:
+                return BUSY
+            logger.warning("job %s: worker %s stopped beating; taking over", job.pk, job.worker)
+        elif job.status != JobStatus.QUEUED:
+            return job.status  # cancelled or already finished: a duplicate delivery
         job.status = JobStatus.RUNNING
         job.attempts += 1
-        job.started_at = job.started_at or timezone.now()
+        job.started_at = job.started_at or now
+        job.heartbeat_at = now
+        job.worker = f"{socket.gethostname()}:{os.getpid()}"
         job.error_code = ""
         job.error_message = ""
-        job.save(update_fields=["status", "attempts", "started_at", "error_code", "error_message"])
+        job.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "started_at",
+                "heartbeat_at",
+                "worker",
+                "error_code",
+                "error_message",
+            ]
+        )
         return job
 
 
@@ -128,9 +160,11 @@ def _fail(job: Job, error: BaseException) -> None:
 def job_execute(job_id: int, runner: Runner, task=None) -> str:
     """Run ``runner`` for a queued job and record the outcome; returns the final status."""
     job = _start(job_id)
-    if job is None:
-        current = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
-        return current or "missing"
+    if isinstance(job, str):
+        if job == BUSY and task is not None:
+            # Another worker holds it; look again once its heartbeat would have gone stale.
+            raise task.retry(countdown=settings.JOB_HEARTBEAT_STALE_S, max_retries=None)
+        return job
     context = JobContext(job=job)
     try:
         summary = runner(context) or {}

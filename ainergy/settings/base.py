@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "strawberry_django",
+    "ainergy.common",
     "tenants",
     "ainergy.jobs",
     "frontend",
@@ -157,3 +158,7 @@ LOGGING = {
 
 # --- Jobs ---------------------------------------------------------------------------------
 JOB_RETRY_BACKOFF_S = 2  # [s] first retry delay of a transient failure; doubles per attempt
+# [s] a running job whose heartbeat (start or progress report) is older is taken over by a
+# redelivered message: its worker died (acks_late + reject_on_worker_lost requeue it).
+JOB_HEARTBEAT_STALE_S = int(os.environ.get("JOB_HEARTBEAT_STALE_S", "300"))
+JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs on a shared Redis

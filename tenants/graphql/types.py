@@ -6,7 +6,7 @@ import strawberry
 import strawberry_django
 from strawberry import auto, relay
 
-from ainergy.graphql.context import context_tenant
+from ainergy.graphql.context import scope_to_tenant
 from tenants import models
 
 
@@ -58,11 +58,7 @@ class MembershipType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
-        return (
-            queryset.filter(tenant=context_tenant(info))
-            if context_tenant(info)
-            else queryset.none()
-        )
+        return scope_to_tenant(queryset, info)
 
 
 @strawberry_django.type(models.ApiToken, name="ApiToken")
@@ -85,11 +81,7 @@ class ApiTokenType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
-        return (
-            queryset.filter(tenant=context_tenant(info))
-            if context_tenant(info)
-            else queryset.none()
-        )
+        return scope_to_tenant(queryset, info)
 
 
 @strawberry.type(name="Me")

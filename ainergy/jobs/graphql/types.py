@@ -7,7 +7,7 @@ import strawberry_django
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
-from ainergy.graphql.context import context_tenant
+from ainergy.graphql.context import scope_to_tenant
 from ainergy.jobs import models
 
 
@@ -48,8 +48,4 @@ class JobType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
-        return (
-            queryset.filter(tenant=context_tenant(info))
-            if context_tenant(info)
-            else queryset.none()
-        )
+        return scope_to_tenant(queryset, info)

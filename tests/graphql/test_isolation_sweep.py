@@ -1,0 +1,248 @@
+"""Tenant isolation sweep over the whole schema.
+
+Every query and mutation is enumerated from the schema itself, so a new field is swept the day
+it is added: fields that take an object id are called by tenant B with tenant A's ids and must
+answer exactly like a missing id, leaving A's rows unchanged; fields that take no id must not
+reveal any of A's ids or names.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.apps import apps
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    Undefined,
+    get_named_type,
+)
+from strawberry import relay
+
+from ainergy.common.models import TenantScopedModel
+from ainergy.schema import schema
+
+GRAPHQL = schema._schema
+MISSING_OFFSET = 10_000_000
+
+
+def tenant_scoped_models():
+    return [model for model in apps.get_models() if issubclass(model, TenantScopedModel)]
+
+
+def snapshot(tenant) -> dict:
+    """Every row tenant A owns, as plain values, for before/after comparison."""
+    from tenants.models import Tenant
+
+    rows = {"Tenant": list(Tenant.objects.filter(pk=tenant.pk).values())}
+    for model in tenant_scoped_models():
+        rows[model.__name__] = list(model.objects.filter(tenant=tenant).order_by("pk").values())
+    return json.loads(json.dumps(rows, default=str))
+
+
+def node_type_names() -> list[str]:
+    node_interface = GRAPHQL.type_map["Node"]
+    return sorted(
+        name
+        for name, gql_type in GRAPHQL.type_map.items()
+        if isinstance(gql_type, GraphQLObjectType) and node_interface in gql_type.interfaces
+    )
+
+
+def target_type(field_name: str) -> str | None:
+    """The node type a field's id refers to: the longest type name its name starts with."""
+    candidates = [name for name in node_type_names() if field_name.lower().startswith(name.lower())]
+    return max(candidates, key=len) if candidates else None
+
+
+def unwrap(gql_type):
+    return gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
+
+
+def sample_value(gql_type, id_value: str):
+    gql_type = unwrap(gql_type)
+    if isinstance(gql_type, GraphQLList):
+        return [sample_value(gql_type.of_type, id_value)]
+    if isinstance(gql_type, GraphQLEnumType):
+        return next(iter(gql_type.values))
+    if isinstance(gql_type, GraphQLInputObjectType):
+        return {
+            name: sample_value(field.type, id_value)
+            for name, field in gql_type.fields.items()
+            if (isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined)
+            or name == "id"
+        }
+    return {
+        "ID": id_value,
+        "GlobalID": id_value,
+        "String": "owner@bravo.dk",
+        "Int": 1,
+        "Float": 0.0,
+        "Boolean": False,
+    }.get(gql_type.name, "x")
+
+
+def takes_id(gql_type) -> bool:
+    gql_type = get_named_type(gql_type)
+    if isinstance(gql_type, GraphQLScalarType):
+        return gql_type.name in ("ID", "GlobalID")
+    if isinstance(gql_type, GraphQLInputObjectType):
+        return "id" in gql_type.fields
+    return False
+
+
+def selection(gql_type, depth: int = 0) -> str:
+    gql_type = get_named_type(gql_type)
+    if not isinstance(gql_type, GraphQLObjectType):
+        return ""
+    if depth >= 3:
+        return "{ __typename }"
+    parts = ["__typename"]
+    for name, field in gql_type.fields.items():
+        if any(isinstance(arg.type, GraphQLNonNull) for arg in field.args.values()):
+            continue
+        inner = selection(field.type, depth + 1)
+        parts.append(f"{name} {inner}".strip())
+    return "{ " + " ".join(parts) + " }"
+
+
+def document(operation: str, field_name: str, field, arguments: dict) -> tuple[str, dict]:
+    declarations, passing, variables = [], [], {}
+    for name, value in arguments.items():
+        declarations.append(f"${name}: {field.args[name].type}")
+        passing.append(f"{name}: ${name}")
+        variables[name] = value
+    head = f"{operation} Sweep({', '.join(declarations)})" if declarations else operation
+    call = f"{field_name}({', '.join(passing)})" if passing else field_name
+    return f"{head} {{ {call} {selection(field.type)} }}", variables
+
+
+def all_fields():
+    for operation, root in (("query", GRAPHQL.query_type), ("mutation", GRAPHQL.mutation_type)):
+        for name, field in root.fields.items():
+            yield pytest.param(operation, name, id=f"{operation}.{name}")
+
+
+@pytest.fixture
+def world(tenant, other_tenant, user_client, token_client):
+    """Tenant A with one object of every node type; tenant B's owner as the attacker."""
+    from ainergy.jobs.services import job_enqueue
+    from tenants.models import Membership
+    from tenants.services import api_token_create, membership_create
+
+    viewer = membership_create(tenant=tenant, email="viewer@alpha.dk", role="viewer")
+    token, _ = api_token_create(tenant=tenant, name="alpha secret app", scopes=["read"])
+    job = job_enqueue(tenant=tenant, kind="diagnostic", parameters={"steps": 1})
+    owner = Membership.objects.get(tenant=tenant, role="owner")
+    foreign_ids = {
+        "Membership": [str(relay.GlobalID("Membership", str(m.pk))) for m in (viewer, owner)],
+        "ApiToken": [str(relay.GlobalID("ApiToken", str(token.pk)))],
+        "Job": [str(relay.GlobalID("Job", str(job.pk)))],
+    }
+    missing_ids = {
+        name: [
+            str(
+                relay.GlobalID(
+                    name, str(int(relay.GlobalID.from_id(ids[0]).node_id) + MISSING_OFFSET)
+                )
+            )
+        ]
+        for name, ids in foreign_ids.items()
+    }
+    return {
+        "tenant": tenant,
+        "attacker": user_client(other_tenant, "owner"),
+        "foreign_ids": foreign_ids,
+        "missing_ids": missing_ids,
+        "secrets": ["alpha", "Alpha", "alpha secret app", "viewer@alpha.dk"],
+    }
+
+
+def test_every_node_type_has_a_foreign_object_in_the_fixture(world):
+    assert sorted(world["foreign_ids"]) == node_type_names()
+
+
+@pytest.mark.parametrize(("operation", "field_name"), list(all_fields()))
+def test_tenant_b_cannot_touch_tenant_a(world, operation, field_name):
+    # given
+    root = GRAPHQL.query_type if operation == "query" else GRAPHQL.mutation_type
+    field = root.fields[field_name]
+    id_arguments = [name for name, arg in field.args.items() if takes_id(arg.type)]
+    before = snapshot(world["tenant"])
+
+    if id_arguments:
+        type_name = target_type(field_name)
+        assert type_name, f"{operation} {field_name} takes an id but names no node type"
+        for foreign_id in world["foreign_ids"][type_name]:
+            missing_id = world["missing_ids"][type_name][0]
+            arguments = {
+                name: sample_value(arg.type, foreign_id)
+                for name, arg in field.args.items()
+                if isinstance(arg.type, GraphQLNonNull) or name in id_arguments
+            }
+            missing_arguments = {
+                name: sample_value(field.args[name].type, missing_id) for name in arguments
+            }
+            # when
+            foreign = world["attacker"].execute(*document(operation, field_name, field, arguments))
+            missing = world["attacker"].execute(
+                *document(operation, field_name, field, missing_arguments)
+            )
+            # then: indistinguishable from a missing object, and an error
+            assert foreign == missing, (foreign, missing)
+            assert foreign["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    else:
+        arguments = {
+            name: sample_value(arg.type, "unused")
+            for name, arg in field.args.items()
+            if isinstance(arg.type, GraphQLNonNull)
+        }
+        # when
+        response = world["attacker"].post(*document(operation, field_name, field, arguments))
+        # then: nothing of A shows up
+        text = response.content.decode()
+        leaked = [
+            value
+            for value in [*world["secrets"], *sum(world["foreign_ids"].values(), [])]
+            if value in text
+        ]
+        assert not leaked, f"{field_name} leaked {leaked}: {text}"
+
+    assert snapshot(world["tenant"]) == before
+
+
+def test_every_tenant_scoped_type_filters_in_get_queryset():
+    # given every strawberry-django type in the schema
+
+    missing = []
+    for definition in schema.schema_converter.type_map.values():
+        if getattr(definition.definition, "is_input", True):
+            continue
+        origin = getattr(definition.definition, "origin", None)
+        django_definition = getattr(origin, "__strawberry_django_definition__", None)
+        if django_definition is None or not issubclass(django_definition.model, TenantScopedModel):
+            continue
+        if "get_queryset" not in vars(origin):
+            missing.append(origin.__name__)
+    # then
+    assert missing == []
+
+
+def test_sweep_covers_tenant_scoped_models_with_types():
+    """A tenant-owned model exposed in GraphQL must be a Node (so ids exist to sweep)."""
+    exposed = {
+        definition.definition.origin.__strawberry_django_definition__.model.__name__
+        for definition in schema.schema_converter.type_map.values()
+        if hasattr(
+            getattr(definition.definition, "origin", None), "__strawberry_django_definition__"
+        )
+        and issubclass(
+            definition.definition.origin.__strawberry_django_definition__.model, TenantScopedModel
+        )
+    }
+    assert exposed <= set(node_type_names())
