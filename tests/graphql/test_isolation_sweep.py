@@ -124,7 +124,7 @@ def document(operation: str, field_name: str, field, arguments: dict) -> tuple[s
 
 def all_fields():
     for operation, root in (("query", GRAPHQL.query_type), ("mutation", GRAPHQL.mutation_type)):
-        for name, field in root.fields.items():
+        for name in root.fields:
             yield pytest.param(operation, name, id=f"{operation}.{name}")
 
 

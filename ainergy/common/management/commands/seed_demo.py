@@ -1,0 +1,41 @@
+"""Seed the demo: an aggregator tenant with an owner who can log in, and an API token."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from tenants.models import Membership, Role, Tenant
+from tenants.services import api_token_create, tenant_create, user_get_or_create
+
+DEMO_SLUG = "demo-aggregator"
+DEMO_EMAIL = "demo@ainergy.dk"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - the demo's documented login, local SQLite only
+
+
+class Command(BaseCommand):
+    help = "Create (or reuse) the demo tenant and user; print the login and a fresh API token."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        tenant = Tenant.objects.filter(slug=DEMO_SLUG).first() or tenant_create(
+            slug=DEMO_SLUG, name="Demo Fjernvarme Aggregator", kind="aggregator"
+        )
+        user = user_get_or_create(email=DEMO_EMAIL)
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": Role.OWNER})
+        _, secret = api_token_create(
+            tenant=tenant, name="demo token", scopes=["read", "write", "ingest"], expires_in_days=30
+        )
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    f"Demo tenant : {tenant.name} ({tenant.slug})",
+                    f"Portal      : http://127.0.0.1:8000/  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})",
+                    "GraphiQL    : http://127.0.0.1:8000/graphql",
+                    f"API token   : {secret}",
+                    '              send it as the header  Authorization: Bearer <token>',
+                    "",
+                ]
+            )
+        )
