@@ -705,17 +705,7 @@ def replan_from_state(
     keep = np.asarray(problem.period_start_utc >= moment)
     if keep.sum() < 2:
         raise ValidationError("state.at", "fewer than two periods left in the horizon")
-    prices = problem.prices
-    new_prices = PriceComponents(
-        period_start_utc=prices.period_start_utc[keep],
-        energy_eur_per_kwh=prices.energy_eur_per_kwh[keep],
-        dso_tariff_eur_per_kwh=prices.dso_tariff_eur_per_kwh[keep],
-        energinet_tariff_eur_per_kwh=prices.energinet_tariff_eur_per_kwh[keep],
-        electricity_tax_eur_per_kwh=prices.electricity_tax_eur_per_kwh[keep],
-        vat_eur_per_kwh=prices.vat_eur_per_kwh[keep],
-        export_eur_per_kwh=prices.export_eur_per_kwh[keep],
-        time_of_use_period=prices.time_of_use_period[keep],
-    )
+    new_prices = problem.prices.take(keep)
     hp = problem.heat_pump
     heat_pump = replace(
         hp,

@@ -89,6 +89,19 @@ class PriceComponents:
     export_eur_per_kwh: np.ndarray
     time_of_use_period: np.ndarray
 
+    def take(self, positions: np.ndarray) -> PriceComponents:
+        """The components of the periods at ``positions`` (integer or boolean index)."""
+        return PriceComponents(
+            period_start_utc=self.period_start_utc[positions],
+            energy_eur_per_kwh=self.energy_eur_per_kwh[positions],
+            dso_tariff_eur_per_kwh=self.dso_tariff_eur_per_kwh[positions],
+            energinet_tariff_eur_per_kwh=self.energinet_tariff_eur_per_kwh[positions],
+            electricity_tax_eur_per_kwh=self.electricity_tax_eur_per_kwh[positions],
+            vat_eur_per_kwh=self.vat_eur_per_kwh[positions],
+            export_eur_per_kwh=self.export_eur_per_kwh[positions],
+            time_of_use_period=self.time_of_use_period[positions],
+        )
+
     @property
     def import_eur_per_kwh(self) -> np.ndarray:
         return (

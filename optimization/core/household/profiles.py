@@ -1,0 +1,231 @@
+"""Yearly household series: heat demand model, PV yield (pvlib), standard load, CO2 profile.
+
+The real series come from different years (house heat 2018–2020, weather 2022–2024, prices
+2018–2024). They are never joined by timestamp across years. Instead:
+
+* heat demand: a degree-day model *calibrated* on the house's meter data (its summer base load,
+  its winter hour-of-day shape and its mean annual space heat) is *driven* by the weather year's
+  temperatures, so heat, COP and PV all come from the same weather hours;
+* prices are taken for the same UTC hours as the weather year (same calendar year, exact join,
+  a missing hour is an error);
+* household electricity use and CO2 intensity have no real yearly series: a documented standard
+  profile / stated assumption is used and listed in the output's ``assumptions``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pvlib
+
+from ainergy.common.errors import ValidationError
+from ainergy.common.timegrid import LOCAL_TZ
+
+# Relative hour-of-day shape of household electricity use (local time), weekday / weekend.
+# Stated assumption, shaped after typical Danish residential load curves (night trough, morning
+# bump, evening peak 17–20); normalised below so only the shape matters.
+WEEKDAY_LOAD_SHAPE = (
+    0.55, 0.48, 0.45, 0.44, 0.45, 0.55, 0.85, 1.10, 1.00, 0.85, 0.80, 0.82,
+    0.85, 0.82, 0.82, 0.90, 1.15, 1.55, 1.75, 1.65, 1.45, 1.25, 1.00, 0.75,
+)  # fmt: skip
+WEEKEND_LOAD_SHAPE = (
+    0.60, 0.52, 0.48, 0.46, 0.46, 0.50, 0.60, 0.80, 1.05, 1.20, 1.20, 1.18,
+    1.15, 1.05, 1.00, 1.00, 1.15, 1.50, 1.70, 1.60, 1.45, 1.25, 1.00, 0.78,
+)  # fmt: skip
+
+
+def _local(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    if index.tz is None:
+        raise ValidationError("time_utc", "naive timestamps; expected tz-aware UTC")
+    return index.tz_convert(LOCAL_TZ)
+
+
+def standard_household_load_kw(
+    period_start_utc: pd.DatetimeIndex,
+    annual_energy_kwh: float,
+    seasonal_amplitude_fraction: float = 0.15,
+) -> np.ndarray:
+    """Hourly household electricity use [kW] from a standard profile (no real series exists).
+
+    Notes
+    -----
+    P_t = k · s_{daytype(t), hour(t)} · (1 + A·cos(2π(doy_t − 15)/365.25)), with k chosen so that
+    Σ_t P_t·Δt = annual energy × (hours / 8766). Local clock hours; A = seasonal amplitude
+    (winter high, summer low).
+    """
+    local = _local(period_start_utc)
+    hours = np.asarray(local.hour)
+    weekend = np.asarray(local.dayofweek) >= 5
+    shape = np.where(
+        weekend, np.asarray(WEEKEND_LOAD_SHAPE)[hours], np.asarray(WEEKDAY_LOAD_SHAPE)[hours]
+    )
+    season = 1.0 + seasonal_amplitude_fraction * np.cos(
+        2 * np.pi * (np.asarray(local.dayofyear) - 15) / 365.25
+    )
+    raw = shape * season
+    step_h = _step_h(period_start_utc)
+    target_kwh = annual_energy_kwh * len(period_start_utc) * step_h / 8766.0
+    return raw * target_kwh / (raw.sum() * step_h)
+
+
+def _step_h(index: pd.DatetimeIndex) -> float:
+    return float((index[1] - index[0]) / pd.Timedelta(hours=1)) if len(index) > 1 else 1.0
+
+
+@dataclass(frozen=True)
+class HeatDemandModel:
+    """Degree-day heat model calibrated on a house's hourly heat meter data.
+
+    Notes
+    -----
+    Q_t = B·b_{h(t)} + U·max(0, T_base − T̄_{day(t)})·s_{h(t)} / 24   [kW]
+
+    B [kW]: base (hot water + losses), the mean of June–August; b_h its hour-of-day shape (mean 1).
+    U [kWh/(K·day)]: space heat per heating degree-day, U = (annual heat − 8766·B) / HDD_ref.
+    s_h: hour-of-day shape of winter (Dec–Feb) space heat (mean 1). T̄ the local-day mean outdoor
+    temperature (building inertia smooths within a day).
+    """
+
+    base_heat_kw: float
+    base_shape: tuple[float, ...]
+    space_heat_kwh_per_degree_day: float
+    space_shape: tuple[float, ...]
+    base_temperature_c: float
+    annual_heat_kwh: float
+    reference_degree_days_k_day: float
+
+    def heat_demand_kw(
+        self, period_start_utc: pd.DatetimeIndex, outdoor_temperature_c: np.ndarray
+    ) -> np.ndarray:
+        """Hourly heat demand [kW_th] driven by an outdoor temperature series [°C]."""
+        local = _local(period_start_utc)
+        hours = np.asarray(local.hour)
+        day_mean = (
+            pd.Series(np.asarray(outdoor_temperature_c, dtype=float), index=period_start_utc)
+            .groupby(np.asarray(local.date))
+            .transform("mean")
+            .to_numpy()
+        )
+        degrees = np.maximum(0.0, self.base_temperature_c - day_mean)
+        return self.base_heat_kw * np.asarray(self.base_shape)[hours] + (
+            self.space_heat_kwh_per_degree_day
+            * degrees
+            / 24.0
+            * np.asarray(self.space_shape)[hours]
+        )
+
+
+def degree_days_k_day(
+    period_start_utc: pd.DatetimeIndex, outdoor_temperature_c: np.ndarray, base_temperature_c: float
+) -> float:
+    """Heating degree-days [K·day] per 8766 h: Σ_days max(0, T_base − T̄_day) scaled to a year."""
+    local = _local(period_start_utc)
+    means = (
+        pd.Series(np.asarray(outdoor_temperature_c, dtype=float))
+        .groupby(np.asarray(local.date))
+        .mean()
+    )
+    return float(np.maximum(0.0, base_temperature_c - means).sum() * 365.25 / len(means))
+
+
+def fit_heat_demand_model(
+    heat_kwh: pd.Series,
+    base_temperature_c: float = 17.0,
+    reference_degree_days_k_day: float = 2906.0,
+) -> HeatDemandModel:
+    """Calibrate :class:`HeatDemandModel` on hourly heat meter readings.
+
+    Parameters
+    ----------
+    heat_kwh : pandas.Series
+        Heat per hour [kWh], tz-aware UTC index (several years allowed; missing hours ignored).
+    base_temperature_c : float
+        Degree-day base [°C]; 17 °C is the Danish convention.
+    reference_degree_days_k_day : float
+        Degree-days [K·day] of the climate the house data were recorded in. Default 2906, the
+        Danish normal year (DMI, base 17 °C); a stated assumption since the house years have no
+        temperature record here.
+    """
+    series = heat_kwh.dropna().astype(float)
+    if len(series) < 24 * 300:
+        raise ValidationError("heat_demand.series", "need at least 300 days of hourly heat data")
+    local = _local(series.index)
+    month = np.asarray(local.month)
+    hours = np.asarray(local.hour)
+    summer = np.isin(month, (6, 7, 8))
+    winter = np.isin(month, (12, 1, 2))
+    base_heat_kw = float(series[summer].mean())
+    base_by_hour = series[summer].groupby(hours[summer]).mean().reindex(range(24)).to_numpy()
+    base_shape = base_by_hour / base_by_hour.mean()
+    space_by_hour = (
+        (series[winter] - base_heat_kw).groupby(hours[winter]).mean().reindex(range(24)).to_numpy()
+    )
+    space_shape = np.maximum(space_by_hour, 0.0) / np.maximum(space_by_hour, 0.0).mean()
+    annual_heat_kwh = float(series.mean() * 8766.0)
+    space_annual_kwh = annual_heat_kwh - base_heat_kw * 8766.0
+    return HeatDemandModel(
+        base_heat_kw=base_heat_kw,
+        base_shape=tuple(float(v) for v in base_shape),
+        space_heat_kwh_per_degree_day=space_annual_kwh / reference_degree_days_k_day,
+        space_shape=tuple(float(v) for v in space_shape),
+        base_temperature_c=base_temperature_c,
+        annual_heat_kwh=annual_heat_kwh,
+        reference_degree_days_k_day=reference_degree_days_k_day,
+    )
+
+
+def pv_yield_kw_per_kwp(
+    period_start_utc: pd.DatetimeIndex,
+    ghi_w_per_m2: np.ndarray,
+    air_temperature_c: np.ndarray,
+    wind_speed_m_per_s: np.ndarray,
+    latitude_deg: float,
+    longitude_deg: float,
+    tilt_deg: float,
+    azimuth_deg: float,
+    system_loss_fraction: float,
+    temperature_coefficient_per_k: float = -0.004,
+) -> np.ndarray:
+    """AC output per kWp [kW/kWp] of a fixed PV array from hourly GHI with pvlib.
+
+    Notes
+    -----
+    Solar position at the middle of each hour (timestamps are interval starts); GHI split into
+    DNI/DHI with Erbs; plane-of-array irradiance by the Hay–Davies model; cell temperature by the
+    Faiman model; PVWatts DC: P = G_poa/1000·(1 + γ(T_cell − 25 °C)) per kWp, times
+    (1 − system losses).
+    """
+    middle = period_start_utc + pd.Timedelta(minutes=30)
+    position = pvlib.solarposition.get_solarposition(middle, latitude_deg, longitude_deg)
+    ghi = np.clip(np.asarray(ghi_w_per_m2, dtype=float), 0.0, None)
+    split = pvlib.irradiance.erbs(ghi, position["zenith"].to_numpy(), middle)
+    dni_extra = pvlib.irradiance.get_extra_radiation(middle).to_numpy()
+    poa = pvlib.irradiance.get_total_irradiance(
+        surface_tilt=tilt_deg,
+        surface_azimuth=azimuth_deg,
+        solar_zenith=position["apparent_zenith"].to_numpy(),
+        solar_azimuth=position["azimuth"].to_numpy(),
+        dni=np.asarray(split["dni"]),
+        ghi=ghi,
+        dhi=np.asarray(split["dhi"]),
+        dni_extra=dni_extra,
+        model="haydavies",
+    )
+    poa_global = np.nan_to_num(np.asarray(poa["poa_global"], dtype=float), nan=0.0)
+    temp_cell = pvlib.temperature.faiman(
+        poa_global,
+        np.asarray(air_temperature_c, dtype=float),
+        np.asarray(wind_speed_m_per_s, dtype=float),
+    )
+    dc = pvlib.pvsystem.pvwatts_dc(poa_global, temp_cell, 1.0, temperature_coefficient_per_k)
+    return np.clip(np.asarray(dc, dtype=float) * (1.0 - system_loss_fraction), 0.0, None)
+
+
+def hour_of_day_profile(series: pd.Series, period_start_utc: pd.DatetimeIndex) -> np.ndarray:
+    """Repeat the local hour-of-day mean of ``series`` over ``period_start_utc``."""
+    by_hour = series.groupby(np.asarray(_local(series.index).hour)).mean().reindex(range(24))
+    if by_hour.isna().any():
+        raise ValidationError("co2_intensity.series", "does not cover all 24 local hours")
+    return by_hour.to_numpy()[np.asarray(_local(period_start_utc).hour)]
