@@ -24,9 +24,18 @@ print(json.dumps({"modules": names, "impure": sorted(
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
-    clean_env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    clean_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+    }
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**clean_env, **env}, timeout=120
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**clean_env, **env},
+        timeout=120,
     )
 
 
@@ -65,7 +74,9 @@ def test_production_refuses_to_start_without_services(missing):
 
 
 def test_embedded_default_is_sqlite_and_in_process_tasks():
-    result = run_python(SETUP, DJANGO_SETTINGS_MODULE="ainergy.settings.dev", DATABASE_URL="", REDIS_URL="")
+    result = run_python(
+        SETUP, DJANGO_SETTINGS_MODULE="ainergy.settings.dev", DATABASE_URL="", REDIS_URL=""
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
 

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                     f"Portal      : http://127.0.0.1:8000/  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})",
                     "GraphiQL    : http://127.0.0.1:8000/graphql",
                     f"API token   : {secret}",
-                    '              send it as the header  Authorization: Bearer <token>',
+                    "              send it as the header  Authorization: Bearer <token>",
                     "",
                 ]
             )
