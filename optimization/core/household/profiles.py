@@ -14,6 +14,7 @@ The real series come from different years (house heat 2018–2020, weather 2022�
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,11 +52,20 @@ def standard_household_load_kw(
 
     Notes
     -----
-    P_t = k · s_{daytype(t), hour(t)} · (1 + A·cos(2π(doy_t − 15)/365.25)), with k chosen so that
-    Σ_t P_t·Δt = annual energy × (hours / 8766). Local clock hours; A = seasonal amplitude
-    (winter high, summer low).
+    P_t = k · s_{daytype(t), hour(t)} · (1 + A·cos(2π(doy_t − 15)/365.25)) [kW], with k chosen so
+    that the hourly profile sums to the annual energy over the local calendar year of the first
+    period. Local clock hours; A = seasonal amplitude (winter high, summer low). The value is the
+    mean power over each period, so 15-min steps hold the hour's value.
     """
-    local = _local(period_start_utc)
+    raw = _load_shape(period_start_utc, seasonal_amplitude_fraction)
+    # Normalise over the whole local year of the first period, so a single day keeps its season.
+    year = period_start_utc[0].tz_convert(LOCAL_TZ).year
+    reference = _load_shape(local_year_index(year), seasonal_amplitude_fraction)
+    return raw * annual_energy_kwh / reference.sum()
+
+
+def _load_shape(index: pd.DatetimeIndex, seasonal_amplitude_fraction: float) -> np.ndarray:
+    local = _local(index)
     hours = np.asarray(local.hour)
     weekend = np.asarray(local.dayofweek) >= 5
     shape = np.where(
@@ -64,14 +74,14 @@ def standard_household_load_kw(
     season = 1.0 + seasonal_amplitude_fraction * np.cos(
         2 * np.pi * (np.asarray(local.dayofyear) - 15) / 365.25
     )
-    raw = shape * season
-    step_h = _step_h(period_start_utc)
-    target_kwh = annual_energy_kwh * len(period_start_utc) * step_h / 8766.0
-    return raw * target_kwh / (raw.sum() * step_h)
+    return shape * season
 
 
-def _step_h(index: pd.DatetimeIndex) -> float:
-    return float((index[1] - index[0]) / pd.Timedelta(hours=1)) if len(index) > 1 else 1.0
+def local_year_index(year: int) -> pd.DatetimeIndex:
+    """Hourly UTC starts of local calendar year ``year`` (8760/8784 h; DST days 23/25 h)."""
+    start = pd.Timestamp(dt.datetime(year, 1, 1), tz=LOCAL_TZ).tz_convert("UTC")
+    end = pd.Timestamp(dt.datetime(year + 1, 1, 1), tz=LOCAL_TZ).tz_convert("UTC")
+    return pd.date_range(start, end, freq="h", inclusive="left")
 
 
 @dataclass(frozen=True)
