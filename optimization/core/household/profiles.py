@@ -67,12 +67,12 @@ def standard_household_load_kw(
 def _load_shape(index: pd.DatetimeIndex, seasonal_amplitude_fraction: float) -> np.ndarray:
     local = _local(index)
     hours = np.asarray(local.hour)
-    weekend = np.asarray(local.dayofweek) >= 5
+    weekend = np.asarray(local.day_of_week) >= 5
     shape = np.where(
         weekend, np.asarray(WEEKEND_LOAD_SHAPE)[hours], np.asarray(WEEKDAY_LOAD_SHAPE)[hours]
     )
     season = 1.0 + seasonal_amplitude_fraction * np.cos(
-        2 * np.pi * (np.asarray(local.dayofyear) - 15) / 365.25
+        2 * np.pi * (np.asarray(local.day_of_year) - 15) / 365.25
     )
     return shape * season
 
