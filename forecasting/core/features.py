@@ -36,8 +36,8 @@ def is_holiday(index: pd.DatetimeIndex) -> np.ndarray:
 def day_type(index: pd.DatetimeIndex) -> np.ndarray:
     """0 = working day, 1 = Saturday, 2 = Sunday or Danish public holiday (local day)."""
     local = local_times(index)
-    kind = np.where(local.dayofweek == 5, SATURDAY, WORKDAY)
-    kind = np.where((local.dayofweek == 6) | is_holiday(index), SUNDAY_OR_HOLIDAY, kind)
+    kind = np.where(local.day_of_week == 5, SATURDAY, WORKDAY)
+    kind = np.where((local.day_of_week == 6) | is_holiday(index), SUNDAY_OR_HOLIDAY, kind)
     return kind.astype(int)
 
 

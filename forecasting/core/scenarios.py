@@ -132,15 +132,36 @@ def fast_forward_selection(
 
 
 def reduce_paths(
-    paths: Mapping[str, np.ndarray], n_scenarios: int
+    paths: Mapping[str, np.ndarray], n_scenarios: int, *, preserve_mean: bool = True
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Fast-forward-select ``n_scenarios`` joint paths; each target scaled by its spread.
+    r"""Fast-forward-select ``n_scenarios`` joint paths; each target scaled by its spread.
 
-    Returns ``({target: array (K, T)}, probabilities (K,))``.
+    Parameters
+    ----------
+    paths
+        ``{target: array (S, T)}`` equiprobable sample paths.
+    n_scenarios
+        K, scenarios to keep.
+    preserve_mean
+        Shift every kept path of a target by the same per-period offset so that the
+        probability-weighted scenario mean equals the sample mean exactly:
+
+        .. math:: x'_{k,t} = x_{k,t} + \bar x_t - \sum_k \pi_k x_{k,t}
+
+    Returns
+    -------
+    values, probabilities
+        ``{target: array (K, T)}`` and probabilities, shape (K,), summing to 1.
     """
     scaled = []
     for values in paths.values():
         scale = float(np.std(values))
         scaled.append(values / scale if scale > 0 else values * 0.0)
     selected, probabilities = fast_forward_selection(np.hstack(scaled), n_scenarios)
-    return {name: values[selected] for name, values in paths.items()}, probabilities
+    reduced = {}
+    for name, values in paths.items():
+        kept = values[selected]
+        if preserve_mean:
+            kept = kept + (values.mean(axis=0) - probabilities @ kept)[None, :]
+        reduced[name] = kept
+    return reduced, probabilities
