@@ -6,6 +6,7 @@ import pytest
 
 from ainergy.common.errors import InfeasibleError, ValidationError
 from ainergy.common.timegrid import delivery_day_periods
+from optimization.core.household.baseline import simulate_heat_led
 from optimization.core.household.scheduling import (
     Battery,
     BuildingModel,
@@ -323,3 +324,16 @@ def test_naive_ev_times_are_rejected():
     with pytest.raises(ValidationError) as error:
         schedule_household(problem)
     assert error.value.field == "ev.sessions.arrival_at"
+
+
+def test_heat_led_baseline_makes_heat_when_needed_and_costs_at_least_the_optimum():
+    # given 3 then 0 kW of heat, prices 0.3 / 0.1 EUR/kWh, COP 3, tank starting with 3 kWh
+    index = hourly_index(2)
+    problem = tank_problem(index, flat_components(index, [0.3, 0.1]), [3.0, 0.0], initial_kwh=3.0)
+    # when
+    baseline = simulate_heat_led(problem)
+    optimal = schedule_household(problem)
+    # then heat-led buys 1 kWh at 0.3; the optimum uses the tank and refills it at 0.1
+    assert baseline.heat_pump_power_kw == pytest.approx([1.0, 0.0])
+    assert baseline.bill.total_eur == pytest.approx(0.3)
+    assert optimal.bill.total_eur == pytest.approx(0.1, abs=1e-7)
