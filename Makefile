@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
-	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -14,8 +14,12 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 - the demo's documented login, loc
 class Command(BaseCommand):
     help = "Create (or reuse) the demo tenant and user; print the login and a fresh API token."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+
     @transaction.atomic
     def handle(self, *args, **options):
+        base_url = options["base_url"].rstrip("/")
         tenant = Tenant.objects.filter(slug=DEMO_SLUG).first() or tenant_create(
             slug=DEMO_SLUG, name="Demo Fjernvarme Aggregator", kind="aggregator"
         )
@@ -31,8 +35,8 @@ class Command(BaseCommand):
                 [
                     "",
                     f"Demo tenant : {tenant.name} ({tenant.slug})",
-                    f"Portal      : http://127.0.0.1:8000/  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})",
-                    "GraphiQL    : http://127.0.0.1:8000/graphql",
+                    f"Portal      : {base_url}/  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})",
+                    f"GraphiQL    : {base_url}/graphql",
                     f"API token   : {secret}",
                     "              send it as the header  Authorization: Bearer <token>",
                     "",
