@@ -89,4 +89,4 @@ def test_database_and_redis_come_from_the_environment():
         REDIS_URL="redis://cache:6379/0",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
+    assert result.stdout.split() == ["ainergy.common.db.backends.postgresql", "False"]

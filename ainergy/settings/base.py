@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "ainergy.common",
     "tenants",
     "ainergy.jobs",
+    "ainergy.markets",
+    "ainergy.assets",
+    "ainergy.timeseries",
     "frontend",
 ]
 
@@ -87,6 +90,9 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # hypertables where the TimescaleDB extension exists, plain tables elsewhere
+        DATABASES["default"]["ENGINE"] = "ainergy.common.db.backends.postgresql"
 else:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
@@ -162,3 +168,7 @@ JOB_RETRY_BACKOFF_S = 2  # [s] first retry delay of a transient failure; doubles
 # redelivered message: its worker died (acks_late + reject_on_worker_lost requeue it).
 JOB_HEARTBEAT_STALE_S = int(os.environ.get("JOB_HEARTBEAT_STALE_S", "300"))
 JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs on a shared Redis
+
+# --- Time series --------------------------------------------------------------------------
+TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk imports chunk
+TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return

@@ -1,0 +1,154 @@
+"""Reads of series and values. ``observations_resampled`` is the one place that aggregates
+over time: TimescaleDB ``time_bucket``, PostgreSQL ``date_bin`` or SQLite epoch arithmetic,
+chosen once per connection, with identical results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+
+from ainergy.common.errors import NotFoundError, ValidationError
+from ainergy.common.timegrid import LOCAL_TZ, delivery_day_bounds, require_aware
+from ainergy.timeseries.models import ForecastValue, Observation, Series
+
+AGGREGATIONS = {"mean": "AVG", "sum": "SUM", "min": "MIN", "max": "MAX"}
+
+
+def series_list(tenant, *, kind: str | None = None) -> QuerySet[Series]:
+    series = Series.objects.visible_to(tenant)
+    if kind:
+        series = series.filter(kind=kind)
+    return series
+
+
+def series_get(tenant, series_id: int) -> Series:
+    try:
+        return series_list(tenant).get(pk=series_id)
+    except (Series.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("Series not found.") from None
+
+
+def series_get_by_key(tenant, key: str) -> Series:
+    """The tenant's series with ``key``, else the public one (tenant's own wins)."""
+    series = series_list(tenant).filter(key=key).order_by("tenant_id").first()
+    if series is None:
+        raise NotFoundError("Series not found.")
+    return series
+
+
+def _window(start, end) -> tuple[dt.datetime, dt.datetime]:
+    start = require_aware(start, "start")
+    end = require_aware(end, "end")
+    if end <= start:
+        raise ValidationError("end", "must be after start")
+    return start, end
+
+
+def observations_frame(series: Series, start, end) -> pd.DataFrame:
+    """Raw values in [start, end) as a frame indexed by UTC time."""
+    start, end = _window(start, end)
+    rows = list(
+        Observation.objects.filter(series=series, time__gte=start, time__lt=end)
+        .order_by("time")
+        .values_list("time", "value")
+    )
+    frame = pd.DataFrame(rows, columns=["time", "value"])
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame.set_index("time")
+
+
+def _bucket_sql(step_minutes: int) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        if getattr(connection, "has_timescaledb", False):
+            return "time_bucket(make_interval(mins => %s), time)", [step_minutes]
+        return "date_bin(make_interval(mins => %s), time, TIMESTAMPTZ '1970-01-01 00:00:00+00')", [
+            step_minutes
+        ]
+    # SQLite stores UTC text; bucket on whole seconds since the epoch.
+    return "(CAST(strftime('%%s', time) AS INTEGER) / %s) * %s", [
+        step_minutes * 60,
+        step_minutes * 60,
+    ]
+
+
+def observations_resampled(
+    series: Series, start, end, *, resolution_minutes: int, aggregation: str = "mean"
+) -> pd.DataFrame:
+    """Values in [start, end) aggregated to ``resolution_minutes`` buckets (UTC-aligned).
+
+    Columns ``value`` and ``count`` (points per bucket), indexed by the bucket's UTC start.
+    """
+    start, end = _window(start, end)
+    if aggregation not in AGGREGATIONS:
+        raise ValidationError("aggregation", f"must be one of {', '.join(AGGREGATIONS)}")
+    if (
+        resolution_minutes < series.resolution_minutes
+        or resolution_minutes % series.resolution_minutes
+    ):
+        raise ValidationError(
+            "resolution_minutes",
+            f"must be a multiple of the series resolution ({series.resolution_minutes} min)",
+        )
+    if resolution_minutes > 60 or 60 % resolution_minutes and resolution_minutes % 60:
+        raise ValidationError(
+            "resolution_minutes",
+            "use 15, 30 or 60; daily values per local day come from observations_daily",
+        )
+    buckets = (end - start) / dt.timedelta(minutes=resolution_minutes)
+    if buckets > settings.TIMESERIES_MAX_POINTS_PER_QUERY:
+        raise ValidationError(
+            "end",
+            f"{int(buckets)} buckets exceed the limit of {settings.TIMESERIES_MAX_POINTS_PER_QUERY}",
+        )
+    bucket, params = _bucket_sql(resolution_minutes)
+    sql = (
+        f"SELECT {bucket} AS bucket, {AGGREGATIONS[aggregation]}(value), COUNT(*) "
+        f"FROM {Observation._meta.db_table} WHERE series_id = %s AND time >= %s AND time < %s "
+        "GROUP BY 1 ORDER BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, series.pk, start, end])
+        rows = cursor.fetchall()
+    frame = pd.DataFrame(rows, columns=["time", "value", "count"])
+    if connection.vendor == "postgresql":
+        frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    else:
+        frame["time"] = pd.to_datetime(frame["time"].astype("int64"), unit="s", utc=True)
+    return frame.set_index("time")
+
+
+def observations_daily(
+    series: Series, first_day: dt.date, last_day: dt.date, *, aggregation: str = "sum"
+) -> pd.DataFrame:
+    """One value per Europe/Copenhagen delivery day (23, 24 or 25 hours long)."""
+    if aggregation not in AGGREGATIONS:
+        raise ValidationError("aggregation", f"must be one of {', '.join(AGGREGATIONS)}")
+    if last_day < first_day:
+        raise ValidationError("last_day", "must not be before first_day")
+    start, _ = delivery_day_bounds(first_day)
+    _, end = delivery_day_bounds(last_day)
+    raw = observations_frame(series, start, end)
+    days = raw.index.tz_convert(LOCAL_TZ).date
+    grouped = raw.groupby(days)["value"]
+    result = pd.DataFrame({"value": getattr(grouped, aggregation)(), "count": grouped.count()})
+    result.index.name = "local_day"
+    return result
+
+
+def forecast_values(series: Series, *, issued_at=None) -> pd.DataFrame:
+    """The latest (or the given) issue of a forecast: columns time, quantile, scenario, value."""
+    forecasts = ForecastValue.objects.filter(series=series)
+    if issued_at is None:
+        issued_at = forecasts.order_by("-issued_at").values_list("issued_at", flat=True).first()
+        if issued_at is None:
+            return pd.DataFrame(
+                columns=["time", "quantile", "scenario", "scenario_probability", "value"]
+            )
+    rows = forecasts.filter(issued_at=require_aware(issued_at, "issued_at")).values(
+        "time", "quantile", "scenario", "scenario_probability", "value"
+    )
+    return pd.DataFrame(list(rows))

@@ -1,0 +1,266 @@
+"""Writes of series, observations and forecasts.
+
+Every write validates the whole batch first and then upserts it in one transaction, so a batch
+is written completely or not at all, and repeating a batch changes nothing. On PostgreSQL bulk
+writes go through COPY into a temporary table and one ``INSERT … ON CONFLICT DO UPDATE``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ainergy.common.errors import NotFoundError, ValidationError
+from ainergy.timeseries.kinds import get_kind
+from ainergy.timeseries.models import ForecastValue, Observation, Series
+from ainergy.timeseries.validation import parse_time, validate_frame, validate_points
+
+ALLOWED_RESOLUTIONS_MINUTES = (1, 5, 15, 30, 60, 1440)
+
+
+@transaction.atomic
+def series_create(
+    *,
+    tenant,
+    key: str,
+    kind: str,
+    resolution_minutes: int,
+    bidding_zone=None,
+    site=None,
+    heat_pump=None,
+    description: str = "",
+) -> Series:
+    """Create a tenant's series (``tenant=None`` only for public market data)."""
+    series_kind = get_kind(kind)
+    if resolution_minutes not in ALLOWED_RESOLUTIONS_MINUTES:
+        raise ValidationError(
+            "resolution_minutes",
+            f"must be one of {ALLOWED_RESOLUTIONS_MINUTES}, got {resolution_minutes}",
+        )
+    if tenant is None and not series_kind.is_public_market_data:
+        raise ValidationError("kind", f"{kind} series belong to a tenant")
+    for field, asset in (("site", site), ("heat_pump", heat_pump)):
+        if asset is not None and asset.tenant_id != getattr(tenant, "pk", None):
+            raise NotFoundError(f"{field.replace('_', ' ').capitalize()} not found.")
+    if Series.objects.filter(tenant=tenant, key=key).exists():
+        raise ValidationError("key", f"a series with key {key!r} already exists")
+    return Series.objects.create(
+        tenant=tenant,
+        key=key,
+        kind=kind,
+        unit=series_kind.unit,
+        resolution_minutes=resolution_minutes,
+        bidding_zone=bidding_zone,
+        site=site,
+        heat_pump=heat_pump,
+        description=description,
+    )
+
+
+def public_series_get_or_create(
+    *, key: str, kind: str, resolution_minutes: int, bidding_zone, description: str = ""
+) -> Series:
+    series = Series.objects.filter(tenant__isnull=True, key=key).first()
+    if series is None:
+        series = series_create(
+            tenant=None,
+            key=key,
+            kind=kind,
+            resolution_minutes=resolution_minutes,
+            bidding_zone=bidding_zone,
+            description=description,
+        )
+    return series
+
+
+def _writable_series(tenant, series: Series) -> Series:
+    """Only the tenant's own series accept writes from it (public data come from connectors)."""
+    if tenant is not None and series.tenant_id != tenant.pk:
+        raise NotFoundError("Series not found.")
+    return series
+
+
+def _upsert_postgresql(
+    table: str, columns: list[str], conflict: list[str], frame: pd.DataFrame
+) -> None:
+    buffer = io.StringIO()
+    frame[columns].to_csv(
+        buffer, index=False, header=False, date_format="%Y-%m-%dT%H:%M:%S%z", na_rep="\\N"
+    )
+    buffer.seek(0)
+    updates = ", ".join(
+        f"{column} = EXCLUDED.{column}" for column in columns if column not in conflict
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS staging_{table}")
+        cursor.execute(
+            f"CREATE TEMP TABLE staging_{table} ON COMMIT DROP AS "
+            f"SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(
+            f"COPY staging_{table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        ) as copy:
+            while chunk := buffer.read(1 << 20):
+                copy.write(chunk)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM staging_{table} "
+            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
+        )
+
+
+def _upsert_generic(
+    table: str, columns: list[str], conflict: list[str], frame: pd.DataFrame
+) -> None:
+    updates = ", ".join(
+        f"{column} = excluded.{column}" for column in columns if column not in conflict
+    )
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
+    )
+    rows = (
+        frame[columns]
+        .astype(object)
+        .where(frame[columns].notna(), None)
+        .itertuples(index=False, name=None)
+    )
+    converted = [
+        tuple(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value for value in row)
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, converted)
+
+
+def _upsert(model, columns: list[str], conflict: list[str], frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    if connection.vendor == "postgresql":
+        _upsert_postgresql(model._meta.db_table, columns, conflict, frame)
+    else:
+        _upsert_generic(model._meta.db_table, columns, conflict, frame)
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    series_key: str
+    points_written: int
+    first_time: pd.Timestamp | None
+    last_time: pd.Timestamp | None
+
+
+@transaction.atomic
+def observations_write_frame(
+    *, series: Series, frame: pd.DataFrame, source: str, received_at=None, tenant=None
+) -> WriteResult:
+    """Bulk path: validate a (time, value) frame vectorised, then upsert it (COPY on PostgreSQL)."""
+    _writable_series(tenant, series)
+    clean = validate_frame(frame, kind=series.kind, resolution_minutes=series.resolution_minutes)
+    clean["series_id"] = series.pk
+    clean["source"] = source[:120]
+    clean["received_at"] = pd.Timestamp(received_at or timezone.now())
+    _upsert(
+        Observation,
+        ["series_id", "time", "value", "source", "received_at"],
+        ["series_id", "time"],
+        clean,
+    )
+    return WriteResult(
+        series.key,
+        len(clean),
+        clean["time"].iloc[0] if len(clean) else None,
+        clean["time"].iloc[-1] if len(clean) else None,
+    )
+
+
+@dataclass(frozen=True)
+class SeriesBatch:
+    """Points for one series, as received from an API (validated by ``observations_ingest``)."""
+
+    series: Series
+    points: list[Mapping[str, Any]]
+
+
+@transaction.atomic
+def observations_ingest(
+    *, tenant, batches: Iterable[SeriesBatch], source: str, field: str = "batches"
+) -> list[WriteResult]:
+    """API path: validate every point of every batch, then write them all or nothing."""
+    batches = list(batches)
+    total = sum(len(batch.points) for batch in batches)
+    if total > settings.TIMESERIES_MAX_POINTS_PER_REQUEST:
+        raise ValidationError(
+            field,
+            f"{total} points exceed the limit of {settings.TIMESERIES_MAX_POINTS_PER_REQUEST} per request",
+        )
+    seen_series: set[int] = set()
+    frames = []
+    for position, batch in enumerate(batches):
+        series = _writable_series(tenant, batch.series)
+        if series.pk in seen_series:
+            raise ValidationError(
+                f"{field}[{position}].series", "the same series appears twice in one request"
+            )
+        seen_series.add(series.pk)
+        frames.append(
+            (
+                series,
+                validate_points(
+                    batch.points,
+                    kind=series.kind,
+                    resolution_minutes=series.resolution_minutes,
+                    field=f"{field}[{position}].points",
+                ),
+            )
+        )
+    received_at = timezone.now()
+    return [
+        observations_write_frame(
+            series=series, frame=frame, source=source, received_at=received_at, tenant=tenant
+        )
+        for series, frame in frames
+    ]
+
+
+@transaction.atomic
+def forecasts_write(*, tenant, series: Series, issued_at, frame: pd.DataFrame, source: str) -> int:
+    """Store a forecast issued at ``issued_at``: columns time, value and optionally quantile,
+    scenario, scenario_probability. Values at or before the issue time are refused."""
+    _writable_series(tenant, series)
+    issued = parse_time(issued_at, "issued_at")
+    clean = validate_frame(
+        frame[["time", "value"]], kind=series.kind, resolution_minutes=series.resolution_minutes
+    )
+    for column, default in (("quantile", 0.5), ("scenario", 0), ("scenario_probability", None)):
+        clean[column] = frame[column].to_numpy() if column in frame.columns else default
+    if (clean["time"] < issued.floor(f"{series.resolution_minutes}min")).any():
+        raise ValidationError("frame.time", "forecast values must not lie before the issue time")
+    if ((clean["quantile"] <= 0) | (clean["quantile"] >= 1)).any():
+        raise ValidationError("frame.quantile", "quantiles must lie strictly between 0 and 1")
+    clean["series_id"] = series.pk
+    clean["issued_at"] = issued
+    clean["source"] = source[:120]
+    clean["received_at"] = pd.Timestamp(timezone.now())
+    columns = [
+        "series_id",
+        "issued_at",
+        "time",
+        "quantile",
+        "scenario",
+        "scenario_probability",
+        "value",
+        "source",
+        "received_at",
+    ]
+    _upsert(
+        ForecastValue, columns, ["series_id", "issued_at", "scenario", "quantile", "time"], clean
+    )
+    return len(clean)

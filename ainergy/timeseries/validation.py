@@ -1,0 +1,145 @@
+"""Validation of incoming points: every error names the field and the reason; nothing is
+written unless the whole batch is valid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ainergy.common.errors import ValidationError
+from ainergy.timeseries.kinds import get_kind
+
+
+def parse_time(value: Any, field: str) -> pd.Timestamp:
+    """A tz-aware UTC timestamp from an ISO string or datetime; naive or garbled is an error."""
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(value)
+    elif isinstance(value, str):
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            raise ValidationError(field, f"unparsable timestamp {value!r}") from None
+    else:
+        raise ValidationError(field, f"expected an ISO-8601 timestamp, got {type(value).__name__}")
+    if stamp is pd.NaT or pd.isna(stamp):
+        raise ValidationError(field, f"unparsable timestamp {value!r}")
+    if stamp.tzinfo is None:
+        raise ValidationError(field, "naive timestamp; give a UTC offset (e.g. 'Z' or '+01:00')")
+    return stamp.tz_convert("UTC")
+
+
+def parse_value(value: Any, field: str) -> float:
+    if isinstance(value, bool) or value is None:
+        raise ValidationError(field, f"expected a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(field, f"expected a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ValidationError(field, f"not a finite number ({value!r})")
+    return number
+
+
+def validate_points(
+    points: Iterable[Mapping[str, Any]],
+    *,
+    kind: str,
+    resolution_minutes: int,
+    field: str = "points",
+    max_points: int | None = None,
+) -> pd.DataFrame:
+    """Check a batch of ``{"time", "value"}`` points; return a frame (time UTC, value) sorted.
+
+    Raises ValidationError on the first bad point: unparsable or naive time, time not on the
+    series' resolution grid, duplicate time in the batch, non-finite value, value outside the
+    kind's physical range, or a batch larger than ``max_points``.
+    """
+    series_kind = get_kind(kind)
+    points = list(points)
+    if max_points is not None and len(points) > max_points:
+        raise ValidationError(
+            field, f"batch of {len(points)} points exceeds the limit of {max_points}"
+        )
+    if not points:
+        raise ValidationError(field, "empty batch")
+    step = pd.Timedelta(minutes=resolution_minutes)
+    seen: dict[pd.Timestamp, int] = {}
+    times, values = [], []
+    for position, point in enumerate(points):
+        where = f"{field}[{position}]"
+        if not isinstance(point, Mapping):
+            raise ValidationError(where, "expected an object with time and value")
+        for required in ("time", "value"):
+            if required not in point:
+                raise ValidationError(f"{where}.{required}", "missing")
+        time = parse_time(point["time"], f"{where}.time")
+        if (time - pd.Timestamp(0, tz="UTC")) % step:
+            raise ValidationError(
+                f"{where}.time",
+                f"{time.isoformat()} is not on the {resolution_minutes}-minute grid",
+            )
+        if time in seen:
+            raise ValidationError(
+                f"{where}.time",
+                f"duplicate timestamp {time.isoformat()} (also at position {seen[time]})",
+            )
+        seen[time] = position
+        value = parse_value(point["value"], f"{where}.value")
+        if not series_kind.minimum <= value <= series_kind.maximum:
+            raise ValidationError(
+                f"{where}.value",
+                f"{value:g} {series_kind.unit} is outside the physical range "
+                f"[{series_kind.minimum:g}, {series_kind.maximum:g}] of {kind}",
+            )
+        times.append(time)
+        values.append(value)
+    frame = pd.DataFrame({"time": pd.DatetimeIndex(times), "value": values})
+    return frame.sort_values("time", ignore_index=True)
+
+
+def validate_frame(
+    frame: pd.DataFrame, *, kind: str, resolution_minutes: int, field: str = "frame"
+) -> pd.DataFrame:
+    """Vectorised check of a bulk frame with a tz-aware ``time`` column and a ``value`` column."""
+    series_kind = get_kind(kind)
+    for column in ("time", "value"):
+        if column not in frame.columns:
+            raise ValidationError(f"{field}.{column}", "missing column")
+    times = pd.DatetimeIndex(frame["time"])
+    if times.tz is None:
+        raise ValidationError(f"{field}.time", "naive timestamps; give tz-aware UTC times")
+    times = times.tz_convert("UTC")
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        position = int(bad.argmax())
+        raise ValidationError(
+            f"{field}.value[{position}]", f"not a finite number ({frame['value'].iloc[position]!r})"
+        )
+    out_of_range = (values < series_kind.minimum) | (values > series_kind.maximum)
+    if out_of_range.any():
+        position = int(out_of_range.argmax())
+        raise ValidationError(
+            f"{field}.value[{position}]",
+            f"{values[position]:g} {series_kind.unit} is outside the physical range of {kind}",
+        )
+    duplicated = times.duplicated()
+    if duplicated.any():
+        position = int(duplicated.argmax())
+        raise ValidationError(
+            f"{field}.time[{position}]", f"duplicate timestamp {times[position].isoformat()}"
+        )
+    step_ns = resolution_minutes * 60 * 1_000_000_000
+    off_grid = (times.as_unit("ns").asi8 % step_ns) != 0
+    if off_grid.any():
+        position = int(off_grid.argmax())
+        raise ValidationError(
+            f"{field}.time[{position}]",
+            f"{times[position].isoformat()} is not on the {resolution_minutes}-minute grid",
+        )
+    return pd.DataFrame({"time": times, "value": values}).sort_values("time", ignore_index=True)
