@@ -88,9 +88,9 @@ def eds_answer(state: FakeApis, dataset: str, query: dict[str, str]) -> dict:
     records = list(state.eds_records.get(dataset, []))
     time_key = _time_field(records)
     if time_key and "start" in query:
-        records = [r for r in records if r[time_key] >= query["start"]]
+        records = [r for r in records if r.get(time_key, query["start"]) >= query["start"]]
     if time_key and "end" in query:
-        records = [r for r in records if r[time_key] < query["end"]]
+        records = [r for r in records if r.get(time_key, "") < query["end"]]
     filters = json.loads(query.get("filter", "{}"))
     for key, allowed in filters.items():
         records = [r for r in records if key not in r or r[key] in allowed]
