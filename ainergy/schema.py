@@ -9,14 +9,22 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from ainergy.assets.graphql.mutations import Mutation as AssetsMutation
+from ainergy.assets.graphql.queries import Query as AssetsQuery
 from ainergy.graphql.errors import ErrorFormatter, is_unexpected
 from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
 from ainergy.jobs.graphql.queries import Query as JobsQuery
+from ainergy.markets.graphql.mutations import Mutation as MarketsMutation
+from ainergy.markets.graphql.queries import Query as MarketsQuery
+from ainergy.timeseries.graphql.mutations import Mutation as TimeseriesMutation
+from ainergy.timeseries.graphql.queries import Query as TimeseriesQuery
 from tenants.graphql.mutations import Mutation as TenantsMutation
 from tenants.graphql.queries import Query as TenantsQuery
 
-Query = merge_types("Query", (TenantsQuery, JobsQuery))
-Mutation = merge_types("Mutation", (TenantsMutation, JobsMutation))
+Query = merge_types("Query", (TenantsQuery, JobsQuery, MarketsQuery, AssetsQuery, TimeseriesQuery))
+Mutation = merge_types(
+    "Mutation", (TenantsMutation, JobsMutation, MarketsMutation, AssetsMutation, TimeseriesMutation)
+)
 
 
 class AinergySchema(strawberry.Schema):

@@ -55,7 +55,6 @@ class HeatPump(TenantScopedModel):
     )
     power_min_kw = models.FloatField(help_text="Minimum electrical power when on [kW]")
     power_max_kw = models.FloatField(help_text="Maximum electrical power [kW]")
-    minimum_load_fraction = models.FloatField(help_text="power_min_kw / power_max_kw")
     ramp_limit_kw_per_min = models.FloatField(null=True, blank=True)
     start_cost_eur = models.FloatField(default=0.0)
     cop_model = models.CharField(max_length=16, choices=CopModel.choices, default=CopModel.CARNOT)
@@ -94,6 +93,11 @@ class HeatPump(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def minimum_load_fraction(self) -> float:
+        """Minimum load as a fraction of maximum power (0 when it can modulate to zero)."""
+        return self.power_min_kw / self.power_max_kw if self.power_max_kw else 0.0
 
 
 class ThermalStorage(TenantScopedModel):

@@ -32,7 +32,7 @@ class ScopeEnum(Enum):
     INGEST = "ingest"
 
 
-@strawberry.enum(name="BiddingZone")
+@strawberry.enum(name="BiddingZoneCode")
 class BiddingZoneEnum(Enum):
     DK1 = "DK1"
     DK2 = "DK2"

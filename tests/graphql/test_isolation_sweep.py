@@ -55,44 +55,67 @@ def node_type_names() -> list[str]:
 
 
 def target_type(field_name: str) -> str | None:
-    """The node type a field's id refers to: the longest type name its name starts with."""
+    """The node type a field's ``id`` refers to: the longest type name its name starts with."""
     candidates = [name for name in node_type_names() if field_name.lower().startswith(name.lower())]
     return max(candidates, key=len) if candidates else None
+
+
+def id_leaf_type(leaf_name: str, field_name: str) -> str:
+    """``id`` → the mutation's entity; ``siteId`` / ``heatPumpIds`` → the type named before Id."""
+    if leaf_name == "id":
+        type_name = target_type(field_name)
+    else:
+        stem = leaf_name.removesuffix("Ids").removesuffix("Id").lower()
+        candidates = [name for name in node_type_names() if stem.endswith(name.lower())]
+        type_name = max(candidates, key=len) if candidates else None
+    assert type_name, f"{field_name}: cannot tell which node type {leaf_name!r} refers to"
+    return type_name
 
 
 def unwrap(gql_type):
     return gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
 
 
-def sample_value(gql_type, id_value: str):
+SAMPLES = {
+    "String": "DK1",
+    "Int": 1,
+    "Float": 1.0,
+    "Boolean": False,
+    "DateTime": "2024-01-01T00:00:00+00:00",
+    "Date": "2024-01-01",
+    "Time": "08:00:00",
+    "JSON": {},
+}
+
+
+def build_value(gql_type, leaf_name: str, field_name: str, pick_id, required_only: bool):
+    """A value for an argument: ids from ``pick_id(type_name)``, plausible scalars elsewhere."""
     gql_type = unwrap(gql_type)
     if isinstance(gql_type, GraphQLList):
-        return [sample_value(gql_type.of_type, id_value)]
+        return [build_value(gql_type.of_type, leaf_name, field_name, pick_id, required_only)]
     if isinstance(gql_type, GraphQLEnumType):
         return next(iter(gql_type.values))
     if isinstance(gql_type, GraphQLInputObjectType):
         return {
-            name: sample_value(field.type, id_value)
+            name: build_value(field.type, name, field_name, pick_id, required_only)
             for name, field in gql_type.fields.items()
             if (isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined)
-            or name == "id"
+            or (has_id(field.type, name) and name not in ("AND", "OR", "NOT"))
         }
-    return {
-        "ID": id_value,
-        "GlobalID": id_value,
-        "String": "owner@bravo.dk",
-        "Int": 1,
-        "Float": 0.0,
-        "Boolean": False,
-    }.get(gql_type.name, "x")
+    if gql_type.name in ("ID", "GlobalID"):
+        return pick_id(id_leaf_type(leaf_name, field_name))
+    return SAMPLES.get(gql_type.name, "x")
 
 
-def takes_id(gql_type) -> bool:
-    gql_type = get_named_type(gql_type)
-    if isinstance(gql_type, GraphQLScalarType):
-        return gql_type.name in ("ID", "GlobalID")
-    if isinstance(gql_type, GraphQLInputObjectType):
-        return "id" in gql_type.fields
+def has_id(gql_type, name: str = "", seen: frozenset = frozenset()) -> bool:
+    """Whether an argument carries an object id anywhere inside it (recursive inputs once)."""
+    named = get_named_type(gql_type)
+    if isinstance(named, GraphQLScalarType):
+        return named.name in ("ID", "GlobalID")
+    if isinstance(named, GraphQLInputObjectType) and named.name not in seen:
+        return any(
+            has_id(field.type, key, seen | {named.name}) for key, field in named.fields.items()
+        )
     return False
 
 
@@ -128,6 +151,124 @@ def all_fields():
             yield pytest.param(operation, name, id=f"{operation}.{name}")
 
 
+def gid(type_name: str, obj) -> str:
+    return str(relay.GlobalID(type_name, str(obj.pk)))
+
+
+def make_assets(tenant) -> dict:
+    """One object of every tenant-owned node type besides memberships, tokens and jobs."""
+    import datetime as dt
+
+    from ainergy.assets import models as assets
+    from ainergy.assets.services import asset_create
+    from ainergy.markets.models import Bid, MarketProduct, MarketResult
+    from ainergy.markets.services import market_account_create
+    from ainergy.timeseries.services import series_create
+
+    site = asset_create(
+        tenant=tenant,
+        model=assets.Site,
+        data={
+            "name": "Secret Plant",
+            "latitude_deg": 56.2,
+            "longitude_deg": 10.5,
+            "bidding_zone": "DK1",
+        },
+    )
+    pump = asset_create(
+        tenant=tenant,
+        model=assets.HeatPump,
+        data={
+            "site_id": site.pk,
+            "name": "Secret Plant HP1",
+            "kind": "large",
+            "power_min_kw": 400.0,
+            "power_max_kw": 1000.0,
+            "carnot_quality_grade": 0.5,
+            "source_temperature_mode": "fixed",
+            "source_temperature_c": 8.0,
+            "sink_temperature_c": 75.0,
+        },
+    )
+    account = market_account_create(
+        tenant=tenant,
+        name="Secret Plant BRP",
+        bidding_zone="DK1",
+        enabled_product_codes=["day_ahead", "mfrr_up"],
+    )
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    bid = Bid.objects.create(
+        tenant=tenant,
+        market_account=account,
+        product=MarketProduct.objects.get(code="mfrr_up"),
+        delivery_start_at=start,
+        delivery_end_at=start + dt.timedelta(hours=1),
+        capacity_mw=0.5,
+    )
+    return {
+        "Site": site,
+        "HeatPump": pump,
+        "ThermalStorage": asset_create(
+            tenant=tenant,
+            model=assets.ThermalStorage,
+            data={"site_id": site.pk, "name": "Secret Plant tank", "capacity_kwh": 5000.0},
+        ),
+        "PvSystem": asset_create(
+            tenant=tenant,
+            model=assets.PvSystem,
+            data={"site_id": site.pk, "name": "Secret Plant PV", "peak_power_kw": 50.0},
+        ),
+        "Battery": asset_create(
+            tenant=tenant,
+            model=assets.Battery,
+            data={
+                "site_id": site.pk,
+                "name": "Secret Plant battery",
+                "energy_capacity_kwh": 100.0,
+                "power_max_kw": 50.0,
+            },
+        ),
+        "EvCharger": asset_create(
+            tenant=tenant,
+            model=assets.EvCharger,
+            data={
+                "site_id": site.pk,
+                "name": "Secret Plant EV",
+                "power_max_kw": 11.0,
+                "ev_arrival_local_time": dt.time(18),
+                "ev_departure_local_time": dt.time(7),
+                "ev_energy_need_kwh": 20.0,
+            },
+        ),
+        "BackupHeater": asset_create(
+            tenant=tenant,
+            model=assets.BackupHeater,
+            data={
+                "site_id": site.pk,
+                "name": "Secret Plant boiler",
+                "heat_power_max_kw": 2000.0,
+                "heat_cost_eur_per_mwh": 60.0,
+            },
+        ),
+        "Pool": asset_create(
+            tenant=tenant,
+            model=assets.Pool,
+            data={
+                "name": "Secret Plant pool",
+                "bidding_zone": "DK1",
+                "market_account_id": account.pk,
+                "heat_pump_ids": [pump.pk],
+            },
+        ),
+        "MarketAccount": account,
+        "Bid": bid,
+        "MarketResult": MarketResult.objects.create(tenant=tenant, bid=bid, accepted_volume_mw=0.5),
+        "Series": series_create(
+            tenant=tenant, key="secret-heat", kind="heat_demand", resolution_minutes=60, site=site
+        ),
+    }
+
+
 @pytest.fixture
 def world(tenant, other_tenant, user_client, token_client):
     """Tenant A with one object of every node type; tenant B's owner as the attacker."""
@@ -139,10 +280,12 @@ def world(tenant, other_tenant, user_client, token_client):
     token, _ = api_token_create(tenant=tenant, name="alpha secret app", scopes=["read"])
     job = job_enqueue(tenant=tenant, kind="diagnostic", parameters={"steps": 1})
     owner = Membership.objects.get(tenant=tenant, role="owner")
+    assets = make_assets(tenant)
     foreign_ids = {
-        "Membership": [str(relay.GlobalID("Membership", str(m.pk))) for m in (viewer, owner)],
-        "ApiToken": [str(relay.GlobalID("ApiToken", str(token.pk)))],
-        "Job": [str(relay.GlobalID("Job", str(job.pk)))],
+        "Membership": [gid("Membership", m) for m in (viewer, owner)],
+        "ApiToken": [gid("ApiToken", token)],
+        "Job": [gid("Job", job)],
+        **{type_name: [gid(type_name, obj)] for type_name, obj in assets.items()},
     }
     missing_ids = {
         name: [
@@ -159,7 +302,14 @@ def world(tenant, other_tenant, user_client, token_client):
         "attacker": user_client(other_tenant, "owner"),
         "foreign_ids": foreign_ids,
         "missing_ids": missing_ids,
-        "secrets": ["alpha", "Alpha", "alpha secret app", "viewer@alpha.dk"],
+        "secrets": [
+            "alpha",
+            "Alpha",
+            "alpha secret app",
+            "viewer@alpha.dk",
+            "Secret Plant",
+            "secret-heat",
+        ],
     }
 
 
@@ -172,33 +322,45 @@ def test_tenant_b_cannot_touch_tenant_a(world, operation, field_name):
     # given
     root = GRAPHQL.query_type if operation == "query" else GRAPHQL.mutation_type
     field = root.fields[field_name]
-    id_arguments = [name for name, arg in field.args.items() if takes_id(arg.type)]
+    id_arguments = [name for name, arg in field.args.items() if has_id(arg.type, name)]
     before = snapshot(world["tenant"])
 
     if id_arguments:
-        type_name = target_type(field_name)
-        assert type_name, f"{operation} {field_name} takes an id but names no node type"
-        for foreign_id in world["foreign_ids"][type_name]:
-            missing_id = world["missing_ids"][type_name][0]
-            arguments = {
-                name: sample_value(arg.type, foreign_id)
-                for name, arg in field.args.items()
-                if isinstance(arg.type, GraphQLNonNull) or name in id_arguments
-            }
-            missing_arguments = {
-                name: sample_value(field.args[name].type, missing_id) for name in arguments
-            }
+        types_used = {
+            id_leaf_type(name, field_name)
+            for name in id_arguments
+            if name == "id" or name.endswith(("Id", "Ids"))
+        }
+        variants = max(len(world["foreign_ids"][t]) for t in types_used) if types_used else 1
+        for variant in range(variants):
+
+            def foreign(type_name, variant=variant):
+                ids = world["foreign_ids"][type_name]
+                return ids[min(variant, len(ids) - 1)]
+
+            def missing(type_name):
+                return world["missing_ids"][type_name][0]
+
+            def arguments(pick_id):
+                return {
+                    name: build_value(arg.type, name, field_name, pick_id, True)
+                    for name, arg in field.args.items()
+                    if isinstance(arg.type, GraphQLNonNull) or name in id_arguments
+                }
+
             # when
-            foreign = world["attacker"].execute(*document(operation, field_name, field, arguments))
-            missing = world["attacker"].execute(
-                *document(operation, field_name, field, missing_arguments)
+            attacked = world["attacker"].execute(
+                *document(operation, field_name, field, arguments(foreign))
+            )
+            baseline = world["attacker"].execute(
+                *document(operation, field_name, field, arguments(missing))
             )
             # then: indistinguishable from a missing object, and an error
-            assert foreign == missing, (foreign, missing)
-            assert foreign["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            assert attacked == baseline, (attacked, baseline)
+            assert attacked["errors"][0]["extensions"]["code"] == "NOT_FOUND", attacked
     else:
         arguments = {
-            name: sample_value(arg.type, "unused")
+            name: build_value(arg.type, name, field_name, lambda _type: "unused", True)
             for name, arg in field.args.items()
             if isinstance(arg.type, GraphQLNonNull)
         }

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+import strawberry_django
+from strawberry import auto, relay
+
+from ainergy.graphql.context import context_tenant
+from ainergy.timeseries import models
+
+
+@strawberry_django.type(models.Series, name="Series")
+class SeriesType(relay.Node):
+    key: auto
+    kind: auto
+    unit: auto
+    resolution_minutes: auto
+    description: auto
+    created_at: auto
+
+    @strawberry_django.field(only=["tenant_id"])
+    def is_public(self, root: models.Series) -> bool:
+        """Public market data (prices, CO2) shared by all tenants."""
+        return root.tenant_id is None
+
+    @strawberry_django.field(only=["bidding_zone__code"], select_related=["bidding_zone"])
+    def bidding_zone(self, root: models.Series) -> str | None:
+        return root.bidding_zone.code if root.bidding_zone_id else None
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return (
+            queryset.visible_to(context_tenant(info)) if context_tenant(info) else queryset.none()
+        )
+
+
+@strawberry.type
+class TimeValue:
+    time: dt.datetime
+    value: float
+    count: int = strawberry.field(description="Raw points aggregated into this value")
+
+
+@strawberry.type
+class DailyValue:
+    local_day: dt.date
+    value: float
+    count: int
+
+
+@strawberry.type
+class ForecastPoint:
+    time: dt.datetime
+    value: float
+    quantile: float
+    scenario: int
+    scenario_probability: float | None
+
+
+@strawberry.type
+class IngestResult:
+    series_key: str
+    points_written: int
+    first_time: dt.datetime | None
+    last_time: dt.datetime | None
