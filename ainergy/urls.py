@@ -12,6 +12,7 @@ def healthz(_request):
 urlpatterns = [
     path("graphql", graphql_view(), name="graphql"),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("ainergy.api_urls")),
     path("admin/", admin.site.urls),
     path("", include("frontend.urls")),
 ]

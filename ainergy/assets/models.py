@@ -69,7 +69,7 @@ class HeatPump(TenantScopedModel):
         max_length=32, default="outdoor_air", help_text="outdoor_air, seawater, ground, ..."
     )
     source_temperature_mode = models.CharField(
-        max_length=8, choices=TemperatureSource.choices, default=TemperatureSource.SERIES
+        max_length=8, choices=TemperatureSource.choices, default=TemperatureSource.FIXED
     )
     source_temperature_c = models.FloatField(null=True, blank=True)
     source_temperature_series = models.ForeignKey(

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "ainergy.markets",
     "ainergy.assets",
     "ainergy.timeseries",
+    "forecasting",
+    "optimization",
     "frontend",
 ]
 
@@ -173,3 +175,5 @@ JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs 
 # --- Time series --------------------------------------------------------------------------
 TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk imports chunk
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
+TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
+REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports

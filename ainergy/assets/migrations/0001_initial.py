@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('cop_max', models.FloatField(default=8.0)),
                 ('cop_table', models.JSONField(blank=True, default=list, help_text='[{source_temperature_c, sink_temperature_c, cop}, ...] when cop_model=table')),
                 ('source_kind', models.CharField(default='outdoor_air', help_text='outdoor_air, seawater, ground, ...', max_length=32)),
-                ('source_temperature_mode', models.CharField(choices=[('fixed', 'Fixed value'), ('series', 'Time series')], default='series', max_length=8)),
+                ('source_temperature_mode', models.CharField(choices=[('fixed', 'Fixed value'), ('series', 'Time series')], default='fixed', max_length=8)),
                 ('source_temperature_c', models.FloatField(blank=True, null=True)),
                 ('sink_temperature_mode', models.CharField(choices=[('fixed', 'Fixed value'), ('series', 'Time series')], default='fixed', max_length=8)),
                 ('sink_temperature_c', models.FloatField(blank=True, null=True)),

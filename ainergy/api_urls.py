@@ -1,0 +1,9 @@
+"""REST endpoints for devices (``/api/v1/...``); partner apps use GraphQL."""
+
+from django.urls import path
+
+from ainergy.timeseries import views as timeseries_views
+
+urlpatterns = [
+    path("telemetry", timeseries_views.telemetry, name="telemetry"),
+]
