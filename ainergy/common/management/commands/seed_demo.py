@@ -3,10 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tenants.models import Membership, Role, Tenant
-from tenants.services import api_token_create, tenant_create, user_get_or_create
+from tenants.services import api_token_create
 
-DEMO_SLUG = "demo-aggregator"
 DEMO_EMAIL = "demo@ainergy.dk"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the demo's documented login, local SQLite only
 
@@ -20,13 +18,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         base_url = options["base_url"].rstrip("/")
-        tenant = Tenant.objects.filter(slug=DEMO_SLUG).first() or tenant_create(
-            slug=DEMO_SLUG, name="Demo Fjernvarme Aggregator", kind="aggregator"
-        )
-        user = user_get_or_create(email=DEMO_EMAIL)
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        Membership.objects.get_or_create(tenant=tenant, user=user, defaults={"role": Role.OWNER})
+        from ainergy.demo.seed import seed_demo
+
+        tenant, household = seed_demo(email=DEMO_EMAIL, password=DEMO_PASSWORD)
         _, secret = api_token_create(
             tenant=tenant, name="demo token", scopes=["read", "write", "ingest"], expires_in_days=30
         )
@@ -34,7 +28,7 @@ class Command(BaseCommand):
             "\n".join(
                 [
                     "",
-                    f"Demo tenant : {tenant.name} ({tenant.slug})",
+                    f"Demo tenants: {tenant.name} ({tenant.slug}), {household.name} ({household.slug})",
                     f"Portal      : {base_url}/  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})",
                     f"GraphiQL    : {base_url}/graphql",
                     f"API token   : {secret}",
