@@ -1,0 +1,218 @@
+"""Entry point of the bidding core: ``solve_bidding(problem) -> BidResult``."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas as pd
+
+from ainergy.common.errors import ValidationError
+from optimization.core.bidding.curves import make_curve
+from optimization.core.bidding.model import PoolBiddingModel, UnitArrays, build_units, cvar
+from optimization.core.bidding.problem import BiddingProblem
+from optimization.core.bidding.result import BidResult, ReserveOffer
+from optimization.core.bidding.scaling import aggregate_units, cluster_units, derate_reserves
+
+FORMULATIONS = ("auto", "per_unit", "clustered")
+
+
+def solve_bidding(
+    problem: BiddingProblem,
+    *,
+    formulation: str = "auto",
+    n_clusters: int = 6,
+    time_limit_s: float | None = 120.0,
+    method: str = "auto",
+    per_unit_size_limit: int = 60_000,
+    seed: int = 0,
+) -> BidResult:
+    """Day-ahead purchase curves, reserve offers and expected schedule for one pool and day.
+
+    Parameters
+    ----------
+    formulation
+        ``"per_unit"``: the full extensive form with every heat pump and a per-scenario reserve
+        allocation (exact; practical up to ~10 units x 96 x 30 scenarios). ``"clustered"``: the
+        LP on ``n_clusters`` aggregated units for the curve and pool reserves, then a per-unit
+        certificate that derates reserves to what the units deliver in every scenario.
+        ``"auto"``: per_unit while units x scenarios x periods <= ``per_unit_size_limit``.
+    time_limit_s
+        Solver time limit [s]; reaching it without a solution raises ``TransientError``.
+
+    Raises
+    ------
+    ValidationError, InfeasibleError, TransientError
+    """
+    if formulation not in FORMULATIONS:
+        raise ValidationError("formulation", f"must be one of {FORMULATIONS}")
+    problem.validate()
+    started = time.perf_counter()
+    units = build_units(problem)
+    size = units.cop.size
+    if formulation == "auto":
+        formulation = "per_unit" if size <= per_unit_size_limit else "clustered"
+    if formulation == "clustered" and units.n_units <= n_clusters:
+        formulation = "per_unit"
+    if formulation == "per_unit":
+        labels = np.arange(units.n_units)
+        model_units = units
+        model = PoolBiddingModel(problem, model_units, scenario_allocation=True).build()
+    else:
+        labels = cluster_units(units, n_clusters, seed)
+        model_units = aggregate_units(units, labels)
+        model = PoolBiddingModel(problem, model_units, scenario_allocation=False).build()
+    build_s = time.perf_counter() - started
+    solution = model.solve(time_limit_s=time_limit_s, method=method)
+    values = solution.values
+    timings = {"build_s": build_s, "load_s": solution.load_time_s, "solve_s": solution.solve_time_s}
+
+    n_p, n_t = len(problem.products), problem.scenarios.n_periods
+    reserve = values[model.reserve] if n_p else np.zeros((0, n_t))
+    allocation = values[model.r] if n_p else np.zeros((0, model_units.n_units, 1, n_t))
+    pi = model.probabilities
+    derated_mw: dict[str, float] = {}
+    started = time.perf_counter()
+    if formulation == "per_unit":
+        # the LP allocates per scenario and relaxes on/off; certify a fixed allocation with
+        # exact minimum load (p >= Pmin + up while holding reserve) and derate where needed
+        base = (
+            np.einsum("phst,s->pht", allocation, pi)
+            if allocation.shape[2] > 1
+            else allocation[:, :, 0]
+        )
+    else:
+        base = allocation[:, :, 0, :]
+    certified, unit_allocation = derate_reserves(
+        units, labels, reserve, base, problem.products, model.block_of, problem.step_h
+    )
+    offered, unit_allocation = _round_offers(problem, model.block_of, certified, unit_allocation)
+    for i, product in enumerate(problem.products):
+        derated_mw[product.name] = float(np.max(reserve[i] - offered[i], initial=0.0))
+    timings["derate_s"] = time.perf_counter() - started
+
+    curves = tuple(
+        make_curve(
+            problem.scenarios.index[t],
+            model.grid.prices[model.grid.period == t],
+            values[model.x[model.grid.period == t]],
+            problem.day_ahead,
+        )
+        for t in range(n_t)
+    )
+    day_ahead_volume = np.column_stack(
+        [c.volume_at(model.day_ahead_price[:, t]) for t, c in enumerate(curves)]
+    )
+    scenario_cost, components = model.scenario_costs(values)
+    lost_revenue = np.zeros(len(pi))
+    for i, product in enumerate(problem.products):
+        price = np.asarray(problem.scenarios.capacity_price_eur_per_mw_h[product.name], float)
+        lost_revenue += problem.step_h * (price * (reserve[i] - offered[i])[None, :]).sum(axis=1)
+    scenario_cost = scenario_cost + lost_revenue
+    if n_p:
+        components["reserve_revenue"] = components.get("reserve_revenue", 0.0) + lost_revenue
+    expected = _expected_schedule(values, model, units, labels, pi)
+    timings["total_s"] = (
+        time.perf_counter() - started + build_s + solution.load_time_s + solution.solve_time_s
+    )
+    return BidResult(
+        index=problem.scenarios.index,
+        heat_pump_ids=tuple(hp.heat_pump_id for hp in problem.pool.heat_pumps),
+        curves=curves,
+        reserve_offers=_offers(problem, model.block_of, offered),
+        reserve_capacity_mw={p.name: offered[i] for i, p in enumerate(problem.products)},
+        unit_reserve_mw={p.name: unit_allocation[i] for i, p in enumerate(problem.products)},
+        expected_power_mw=expected[0],
+        expected_storage_mwh=expected[1],
+        expected_backup_heat_mw=expected[2],
+        day_ahead_volume_mw=day_ahead_volume,
+        objective_eur=float(solution.objective + float(pi @ lost_revenue)),
+        expected_cost_eur=float(pi @ scenario_cost),
+        cvar_eur=cvar(scenario_cost, pi, problem.risk.cvar_alpha),
+        scenario_cost_eur=scenario_cost,
+        expected_components_eur={k: float(pi @ v) for k, v in components.items()},
+        formulation=formulation
+        if formulation == "per_unit"
+        else f"clustered({model_units.n_units})",
+        status=solution.status,
+        timings_s=timings,
+        model_size={
+            "variables": solution.n_variables,
+            "constraints": solution.n_rows,
+            "nonzeros": solution.n_nonzeros,
+        },
+        derated_mw=derated_mw,
+    )
+
+
+def _round_offers(
+    problem: BiddingProblem,
+    block_of: list[np.ndarray],
+    reserve: np.ndarray,
+    unit_allocation: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Round each block offer *down* to the lot, drop it below the minimum bid; scale allocation."""
+    offered = np.zeros_like(reserve)
+    for i, (product, blocks) in enumerate(zip(problem.products, block_of, strict=True)):
+        block_value = np.full(blocks.max() + 1, np.inf)
+        np.minimum.at(block_value, blocks, reserve[i])
+        lots = np.floor(block_value / product.lot_mw + 1e-6)
+        rounded = np.round(lots * product.lot_mw, 6)
+        rounded[rounded < product.min_bid_mw - 1e-9] = 0.0
+        offered[i] = rounded[blocks]
+    ratio = np.where(reserve > 1e-9, offered / np.maximum(reserve, 1e-9), 0.0)
+    return offered, unit_allocation * np.minimum(ratio, 1.0)[:, None, :]
+
+
+def _offers(
+    problem: BiddingProblem, block_of: list[np.ndarray], offered: np.ndarray
+) -> tuple[ReserveOffer, ...]:
+    index = problem.scenarios.index
+    step = pd.Timedelta(minutes=problem.mtu_minutes)
+    offers = []
+    for i, (product, blocks) in enumerate(zip(problem.products, block_of, strict=True)):
+        for j in range(blocks.max() + 1):
+            periods = np.flatnonzero(blocks == j)
+            capacity = float(offered[i, periods[0]])
+            if capacity > 0:
+                offers.append(
+                    ReserveOffer(
+                        product.name, index[periods[0]], index[periods[-1]] + step, capacity
+                    )
+                )
+    return tuple(offers)
+
+
+def _expected_schedule(
+    values: np.ndarray,
+    model: PoolBiddingModel,
+    units: UnitArrays,
+    labels: np.ndarray,
+    pi: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Probability-weighted power, storage, backup (H, T); cluster values split by capacity."""
+
+    def expect(idx: np.ndarray) -> np.ndarray:
+        return np.einsum("hst,s->ht", values[idx], pi)
+
+    power, storage, backup = expect(model.p), expect(model.e), expect(model.b)
+    if len(labels) == power.shape[0] and np.array_equal(labels, np.arange(len(labels))):
+        return power, storage, backup
+
+    def share(weights: np.ndarray) -> np.ndarray:
+        totals = np.bincount(labels, weights=weights)
+        return weights / np.where(totals[labels] > 0, totals[labels], 1.0)
+
+    backup_weight = np.where(
+        np.isfinite(units.backup_heat_max_mw), units.backup_heat_max_mw, units.power_max_mw
+    )
+    return (
+        power[labels] * share(units.power_max_mw)[:, None],
+        storage[labels] * share(units.storage_max_mwh)[:, None],
+        backup[labels] * share(backup_weight)[:, None],
+    )
+
+
+def is_finite_number(value: float) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
