@@ -98,7 +98,6 @@ def test_poisoned_future_does_not_change_the_forecast(heat_frame, model):
     assert clean["mean"].notna().all()
 
 
-@pytest.mark.slow
 def test_poisoned_future_does_not_change_the_prophet_lagged_forecast(heat_frame):
     # given Prophet with lagged-load regressors, trained on 6 weeks
     history = heat_frame.loc["2014-12-28":"2015-02-20"]
@@ -159,7 +158,7 @@ def test_backtest_on_dst_days_at_quarter_hours(heat_frame):
             test_end=day,
             models=("seasonal_naive", "temperature_regression"),
             mtu_minutes=15,
-            train_days=60,
+            train_days=30,
         )
         # when
         result = run_backtest(frame, config)
