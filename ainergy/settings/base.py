@@ -177,3 +177,27 @@ TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk 
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
 TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
 REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")  # Fernet keys, newest first
+
+# --- Connectors and periodic fetches ------------------------------------------------------
+ENERGI_DATA_SERVICE_URL = os.environ.get(
+    "ENERGI_DATA_SERVICE_URL", "https://api.energidataservice.dk"
+)
+ELOVERBLIK_URL = os.environ.get("ELOVERBLIK_URL", "https://api.eloverblik.dk/customerapi")
+# Public market data land in public series; each entry fetches [now - lookback, now + lookahead).
+MARKET_DATA_FEEDS = {
+    "day_ahead_prices": {"lookback_days": 2, "lookahead_days": 2},
+    "mfrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
+    "afrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
+    "imbalance_price": {"lookback_days": 3, "lookahead_days": 0},
+    "co2_emission_prognosis": {"lookback_days": 1, "lookahead_days": 2},
+}
+CELERY_BEAT_SCHEDULE = {
+    f"market-data-{feed}": {
+        "task": "timeseries.market_data_sync",
+        "schedule": 3600.0 if feed != "co2_emission_prognosis" else 900.0,  # [s]
+        "kwargs": {"feed": feed},
+        "options": {"queue": "ingestion"},
+    }
+    for feed in MARKET_DATA_FEEDS
+}

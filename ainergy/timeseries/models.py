@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from timescale.db.models.fields import TimescaleDateTimeField
 
-from ainergy.common.models import TenantScopedQuerySet
+from ainergy.common.models import TenantScopedModel, TenantScopedQuerySet
 from ainergy.timeseries.kinds import KINDS
 
 
@@ -109,3 +109,22 @@ class ForecastValue(models.Model):
                 name="forecast_unique_member_time",
             )
         ]
+
+
+class MeterDataAuthorization(TenantScopedModel):
+    """A customer's consent to read their smart meters through Eloverblik (DataHub).
+
+    The refresh token is stored encrypted (we must present it again); only its last four
+    characters are kept in clear for display.
+    """
+
+    site = models.ForeignKey("assets.Site", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    refresh_token_encrypted = models.TextField()
+    refresh_token_last_four = models.CharField(max_length=4)
+    metering_point_ids = models.JSONField(default=list)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

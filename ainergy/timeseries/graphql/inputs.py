@@ -41,3 +41,19 @@ class SeriesPointsInput:
 class ObservationsIngestInput:
     batches: list[SeriesPointsInput]
     source: str = "graphql"
+
+
+@strawberry.input
+class MeterDataAuthorizationInput:
+    site_id: relay.GlobalID
+    name: str
+    refresh_token: str
+    metering_point_ids: list[str]
+
+
+@strawberry.input
+class MeterDataSyncInput:
+    meter_data_authorization_id: relay.GlobalID
+    date_from: dt.date
+    date_to: dt.date
+    aggregation: str = "Hour"

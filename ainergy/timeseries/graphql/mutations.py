@@ -6,9 +6,15 @@ from ainergy.graphql.context import Info
 from ainergy.graphql.crud import input_data
 from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import INGEST, WRITE
+from ainergy.jobs.graphql.types import JobType
 from ainergy.timeseries import selectors, services
-from ainergy.timeseries.graphql.inputs import ObservationsIngestInput, SeriesInput
-from ainergy.timeseries.graphql.types import IngestResult, SeriesType
+from ainergy.timeseries.graphql.inputs import (
+    MeterDataAuthorizationInput,
+    MeterDataSyncInput,
+    ObservationsIngestInput,
+    SeriesInput,
+)
+from ainergy.timeseries.graphql.types import IngestResult, MeterDataAuthorizationType, SeriesType
 
 
 @strawberry.type
@@ -55,3 +61,52 @@ class Mutation:
             )
             for result in results
         ]
+
+    @strawberry.mutation(extensions=[WRITE])
+    def meter_data_authorization_create(
+        self, info: Info, input: MeterDataAuthorizationInput
+    ) -> MeterDataAuthorizationType:
+        from ainergy.assets.models import Site
+        from ainergy.assets.services import _owned
+        from ainergy.timeseries.sync import meter_data_authorization_create
+
+        tenant = info.context.tenant
+        site = _owned(tenant, Site, decode_id(input.site_id, "Site", "Site"), "site_id")
+        return meter_data_authorization_create(
+            tenant=tenant,
+            site=site,
+            name=input.name,
+            refresh_token=input.refresh_token,
+            metering_point_ids=input.metering_point_ids,
+        )
+
+    @strawberry.mutation(extensions=[WRITE])
+    def meter_data_sync_request(self, info: Info, input: MeterDataSyncInput) -> JobType:
+        """Fetch smart-meter data for local days [dateFrom, dateTo) as a job."""
+        from ainergy.common.errors import NotFoundError, ValidationError
+        from ainergy.jobs.selectors import job_get
+        from ainergy.jobs.services import job_enqueue
+        from ainergy.timeseries.models import MeterDataAuthorization
+
+        tenant = info.context.tenant
+        pk = decode_id(
+            input.meter_data_authorization_id, "MeterDataAuthorization", "Meter data authorization"
+        )
+        if not MeterDataAuthorization.objects.for_tenant(tenant).filter(pk=pk).exists():
+            raise NotFoundError("Meter data authorization not found.")
+        if input.date_to <= input.date_from:
+            raise ValidationError("date_to", "must be after date_from")
+        if input.aggregation not in ("Quarter", "Hour", "Day"):
+            raise ValidationError("aggregation", "must be Quarter, Hour or Day")
+        job = job_enqueue(
+            tenant=tenant,
+            kind="meter_data_sync",
+            parameters={
+                "authorization_id": pk,
+                "date_from": input.date_from.isoformat(),
+                "date_to": input.date_to.isoformat(),
+                "aggregation": input.aggregation,
+            },
+            created_by=info.context.principal.user,
+        )
+        return job_get(tenant, job.pk)

@@ -12,7 +12,13 @@ from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import READ
 from ainergy.timeseries import selectors
 from ainergy.timeseries.graphql.inputs import Aggregation
-from ainergy.timeseries.graphql.types import DailyValue, ForecastPoint, SeriesType, TimeValue
+from ainergy.timeseries.graphql.types import (
+    DailyValue,
+    ForecastPoint,
+    MeterDataAuthorizationType,
+    SeriesType,
+    TimeValue,
+)
 
 
 def _series(info: Info, series_id: relay.GlobalID):
@@ -22,6 +28,9 @@ def _series(info: Info, series_id: relay.GlobalID):
 @strawberry.type
 class Query:
     series: DjangoListConnection[SeriesType] = strawberry_django.connection(extensions=[READ])
+    meter_data_authorizations: DjangoListConnection[MeterDataAuthorizationType] = (
+        strawberry_django.connection(extensions=[READ])
+    )
 
     @strawberry.field(extensions=[READ])
     def series_values(

@@ -6,7 +6,7 @@ import strawberry
 import strawberry_django
 from strawberry import auto, relay
 
-from ainergy.graphql.context import context_tenant
+from ainergy.graphql.context import context_tenant, scope_to_tenant
 from ainergy.timeseries import models
 
 
@@ -64,3 +64,18 @@ class IngestResult:
     points_written: int
     first_time: dt.datetime | None
     last_time: dt.datetime | None
+
+
+@strawberry_django.type(models.MeterDataAuthorization, name="MeterDataAuthorization")
+class MeterDataAuthorizationType(relay.Node):
+    """Consent to read smart meters via Eloverblik; the refresh token is never returned."""
+
+    name: auto
+    refresh_token_last_four: auto
+    metering_point_ids: list[str]
+    last_synced_at: auto
+    created_at: auto
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)

@@ -10,6 +10,7 @@ def make(tenant, made: dict) -> dict:
     from ainergy.markets.models import Bid, MarketProduct, MarketResult
     from ainergy.markets.services import market_account_create
     from ainergy.timeseries.services import series_create
+    from ainergy.timeseries.sync import meter_data_authorization_create
 
     site = asset_create(
         tenant=tenant,
@@ -109,6 +110,13 @@ def make(tenant, made: dict) -> dict:
         "MarketAccount": account,
         "Bid": bid,
         "MarketResult": MarketResult.objects.create(tenant=tenant, bid=bid, accepted_volume_mw=0.5),
+        "MeterDataAuthorization": meter_data_authorization_create(
+            tenant=tenant,
+            site=site,
+            name="Secret Plant meter",
+            refresh_token="secret-refresh-token-of-alpha-0001",
+            metering_point_ids=["571313100000000001"],
+        ),
         "Series": series_create(
             tenant=tenant, key="secret-heat", kind="heat_demand", resolution_minutes=60, site=site
         ),
