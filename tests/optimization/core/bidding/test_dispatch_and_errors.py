@@ -107,9 +107,29 @@ def test_bad_problem_names_the_field():
 def test_bidding_core_imports_neither_django_nor_celery():
     # when
     code = (
-        "import sys, optimization.core.bidding, optimization.core.solver;"
+        "import sys, optimization.core.bidding, optimization.core.bidding.cli, optimization.core.solver;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'celery')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # then
     assert out.stdout.strip() == "[]"
+
+
+def test_cli_names_the_bad_field_of_a_case_file(tmp_path, capsys):
+    # given a case whose heat pump has a negative storage capacity
+    case = tmp_path / "case.json"
+    case.write_text(
+        '{"pool": {"heat_pumps": [{"heat_pump_id": "a", "power_max_mw": 2.0,'
+        ' "storage_capacity_mwh": -1}]}, "data": {}}'
+    )
+    from optimization.core.bidding.cli import main
+
+    # when
+    code = main(["bid", str(case)])
+    # then
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert out["error"]["extra"]["field"] == "pool.heat_pumps[0].storage_capacity_mwh"
+    assert out["error"]["extra"]["reason"] == "must be >= 0"

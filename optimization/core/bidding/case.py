@@ -1,0 +1,168 @@
+"""Case files (JSON) for ``python -m optimization bid|backtest``: schema in docs/bidding.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ainergy.common.errors import ValidationError
+from optimization.core.bidding.problem import (
+    DayAheadRules,
+    HeatPump,
+    Pool,
+    ReserveProductRules,
+    RiskConfig,
+    product_rules,
+)
+
+STRATEGIES = ("stochastic", "deterministic", "perfect_foresight", "heat_led")
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    raw: dict[str, Any]
+    pool: Pool
+    products: tuple[ReserveProductRules, ...]
+    day_ahead: DayAheadRules
+    risk: RiskConfig
+    mtu_minutes: int
+    n_scenarios: int
+    seed: int
+    imbalance_penalty_eur_per_mwh: float
+    strategies: tuple[str, ...]
+
+
+def _require(raw: dict, key: str, kind: type | tuple, where: str = "") -> Any:
+    name = f"{where}{key}"
+    if key not in raw:
+        raise ValidationError(name, "missing")
+    value = raw[key]
+    if not isinstance(value, kind):
+        raise ValidationError(name, f"expected {getattr(kind, '__name__', kind)}")
+    return value
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate a case file; every error names the offending field."""
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text())
+    except FileNotFoundError as error:
+        raise ValidationError("case", f"file not found: {path}") from error
+    except json.JSONDecodeError as error:
+        raise ValidationError("case", f"invalid JSON: {error}") from error
+    if not isinstance(raw, dict):
+        raise ValidationError("case", "top level must be an object")
+    pool_raw = _require(raw, "pool", dict)
+    hp_raw = _require(pool_raw, "heat_pumps", list, "pool.")
+    known = {f.name for f in fields(HeatPump)}
+    heat_pumps = []
+    for i, item in enumerate(hp_raw):
+        if not isinstance(item, dict):
+            raise ValidationError(f"pool.heat_pumps[{i}]", "expected an object")
+        unknown = set(item) - known
+        if unknown:
+            raise ValidationError(f"pool.heat_pumps[{i}].{sorted(unknown)[0]}", "unknown field")
+        try:
+            heat_pumps.append(HeatPump(**item))
+        except TypeError as error:
+            raise ValidationError(f"pool.heat_pumps[{i}]", str(error)) from error
+    pool = Pool(
+        pool_id=str(pool_raw.get("pool_id", "pool")),
+        heat_pumps=tuple(heat_pumps),
+        backup_heat_cost_eur_per_mwh=float(pool_raw.get("backup_heat_cost_eur_per_mwh", 120.0)),
+        price_area=str(raw.get("price_area", "DK1")),
+    )
+    pool.validate()
+    products = []
+    for i, item in enumerate(raw.get("products", [])):
+        if isinstance(item, str):
+            products.append(product_rules(item))
+        elif isinstance(item, dict) and "name" in item:
+            overrides = {k: v for k, v in item.items() if k != "name"}
+            try:
+                products.append(product_rules(item["name"], **overrides))
+            except TypeError as error:
+                raise ValidationError(f"products[{i}]", str(error)) from error
+        else:
+            raise ValidationError(
+                f"products[{i}]", "expected a product name or an object with name"
+            )
+    day_ahead = DayAheadRules(**raw.get("day_ahead", {}))
+    day_ahead.validate()
+    risk = RiskConfig(**raw.get("risk", {}))
+    risk.validate()
+    scen = raw.get("scenarios", {})
+    strategies = tuple(raw.get("strategies", STRATEGIES))
+    for s in strategies:
+        if s not in STRATEGIES:
+            raise ValidationError("strategies", f"unknown strategy {s!r}; known: {STRATEGIES}")
+    mtu = int(raw.get("mtu_minutes", 60))
+    if mtu not in (15, 30, 60):
+        raise ValidationError("mtu_minutes", "must be 15, 30 or 60")
+    data = _require(raw, "data", dict)
+    for key in ("day_ahead_price", "outdoor_temperature", "heat_demand"):
+        _require(data, key, dict, "data.")
+    for product in products:
+        if product.name not in data.get("capacity_price", {}):
+            raise ValidationError(f"data.capacity_price.{product.name}", "missing")
+    return Case(
+        path=path,
+        raw=raw,
+        pool=pool,
+        products=tuple(products),
+        day_ahead=day_ahead,
+        risk=risk,
+        mtu_minutes=mtu,
+        n_scenarios=int(scen.get("count", 10)),
+        seed=int(scen.get("seed", 0)),
+        imbalance_penalty_eur_per_mwh=float(raw.get("imbalance_penalty_eur_per_mwh", 5.0)),
+        strategies=strategies,
+    )
+
+
+def read_series(case: Case, spec: dict, field: str) -> pd.Series:
+    """One column of a shared-data CSV (``time_utc`` UTC) with filters, hourly, gaps interpolated."""
+    file = spec.get("file")
+    column = spec.get("column")
+    if not isinstance(file, str) or not isinstance(column, str):
+        raise ValidationError(field, "needs 'file' and 'column'")
+    path = (case.path.parent / file).resolve()
+    if not path.exists():
+        raise ValidationError(f"{field}.file", f"not found: {path}")
+    frame = pd.read_csv(path)
+    if "time_utc" not in frame.columns or column not in frame.columns:
+        raise ValidationError(f"{field}.column", f"{column!r} or time_utc missing in {path.name}")
+    for key, value in (spec.get("filter") or {}).items():
+        if key not in frame.columns:
+            raise ValidationError(f"{field}.filter.{key}", f"no such column in {path.name}")
+        frame = frame[frame[key].astype(str) == str(value)]
+    series = pd.Series(
+        pd.to_numeric(frame[column], errors="coerce").to_numpy(),
+        index=pd.to_datetime(frame["time_utc"], utc=True),
+        name=column,
+    )
+    series = series[~series.index.duplicated()].sort_index()
+    if series.empty:
+        raise ValidationError(field, "no rows after filtering")
+    full = pd.date_range(series.index[0], series.index[-1], freq="60min", tz="UTC")
+    return series.reindex(full).interpolate(limit=6) * float(spec.get("scale", 1.0))
+
+
+def parse_day(value: Any, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValidationError(field, "expected an ISO date YYYY-MM-DD") from error
+
+
+def to_mtu(values: np.ndarray, mtu_minutes: int) -> np.ndarray:
+    """Repeat hourly values on the MTU grid (hourly prices hold for each quarter-hour)."""
+    return np.repeat(values, 60 // mtu_minutes, axis=-1)
