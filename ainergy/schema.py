@@ -18,12 +18,24 @@ from ainergy.markets.graphql.mutations import Mutation as MarketsMutation
 from ainergy.markets.graphql.queries import Query as MarketsQuery
 from ainergy.timeseries.graphql.mutations import Mutation as TimeseriesMutation
 from ainergy.timeseries.graphql.queries import Query as TimeseriesQuery
+from forecasting.graphql.mutations import Mutation as ForecastingMutation
+from forecasting.graphql.queries import Query as ForecastingQuery
 from tenants.graphql.mutations import Mutation as TenantsMutation
 from tenants.graphql.queries import Query as TenantsQuery
 
-Query = merge_types("Query", (TenantsQuery, JobsQuery, MarketsQuery, AssetsQuery, TimeseriesQuery))
+Query = merge_types(
+    "Query", (TenantsQuery, JobsQuery, MarketsQuery, AssetsQuery, TimeseriesQuery, ForecastingQuery)
+)
 Mutation = merge_types(
-    "Mutation", (TenantsMutation, JobsMutation, MarketsMutation, AssetsMutation, TimeseriesMutation)
+    "Mutation",
+    (
+        TenantsMutation,
+        JobsMutation,
+        MarketsMutation,
+        AssetsMutation,
+        TimeseriesMutation,
+        ForecastingMutation,
+    ),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from forecasting.models import ForecastRun
 
 POINT_QUANTILE = 0.5
 TARGET_COLUMN = "target"
+# Instants are matched as [t, t + 1 ms): the SQLite upsert path stores aware datetimes with an
+# offset suffix, which equality against Django's offset-free text misses.
+INSTANT = dt.timedelta(milliseconds=1)
 
 
 def forecast_run_list(tenant) -> QuerySet[ForecastRun]:
@@ -86,11 +90,11 @@ def regressor_forecast(series: Series, *, issued_at, index: pd.DatetimeIndex) ->
     rows = list(
         ForecastValue.objects.filter(
             series=series,
-            issued_at__lte=issued_at,
+            issued_at__lt=issued_at + INSTANT,
             quantile=POINT_QUANTILE,
             scenario=0,
             time__gte=index[0],
-            time__lte=index[-1],
+            time__lt=index[-1] + INSTANT,
         )
         .order_by("time", "issued_at")
         .values_list("time", "value")
@@ -107,7 +111,8 @@ def forecast_run_values(run: ForecastRun) -> pd.DataFrame:
     """The run's stored values: columns time, quantile, scenario, scenario_probability, value."""
     rows = ForecastValue.objects.filter(
         series_id=run.forecast_series_id,
-        issued_at=run.issued_at,
+        issued_at__gte=run.issued_at,
+        issued_at__lt=run.issued_at + INSTANT,
         time__gte=run.horizon_start_at,
         time__lt=run.horizon_end_at,
     ).values_list("time", "quantile", "scenario", "scenario_probability", "value")
