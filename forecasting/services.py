@@ -379,14 +379,14 @@ def forecast_run_execute(context: JobContext) -> dict:
         quantiles=levels,
     )
     fit_predict_s = time.perf_counter() - started
-    missing = int((~np.isfinite(forecast.mean)).sum()) + sum(
-        int((~np.isfinite(v)).sum()) for v in forecast.quantiles.values()
-    )
-    if missing:
+    undefined = ~np.isfinite(forecast.mean)
+    for values in forecast.quantiles.values():
+        undefined |= ~np.isfinite(values)
+    if undefined.any():
         raise ValidationError(
             "issued_at",
-            f"too little history before the issue time: {missing} forecast values undefined "
-            "(gaps in the observations the model needs)",
+            f"too little history before the issue time: no forecast for {int(undefined.sum())} "
+            f"of {len(index)} horizon periods (gaps in the observations the model needs)",
         )
     rows = [
         pd.DataFrame({"time": index, "value": forecast.mean, "quantile": selectors.POINT_QUANTILE}),

@@ -4,21 +4,20 @@ import datetime as dt
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
 from ainergy.graphql.context import scope_to_tenant
 from ainergy.jobs.graphql.types import JobStatusEnum, JobType
 from ainergy.timeseries.graphql.types import SeriesType
+from ainergy.timeseries.models import Series
 from forecasting import models
 from forecasting.graphql.inputs import ForecastModelEnum
 
 
 @strawberry_django.type(models.ForecastRun, name="ForecastRun")
 class ForecastRunType(relay.Node):
-    series: SeriesType
-    forecast_series: SeriesType
-    regressor_series: list[SeriesType]
     model_name: ForecastModelEnum
     issued_at: auto
     horizon_start_at: auto
@@ -36,6 +35,24 @@ class ForecastRunType(relay.Node):
     @strawberry_django.field(only=["job__status"], select_related=["job"])
     def status(self, root: models.ForecastRun) -> JobStatusEnum:
         return JobStatusEnum(root.job.status)
+
+    # Explicit resolvers: the optimizer hands SeriesType.get_queryset a plain QuerySet for
+    # relations, which lacks ``visible_to``. Both series are the tenant's own or public.
+    @strawberry_django.field(name="series", select_related=["series"])
+    def target_series(self, root: models.ForecastRun) -> SeriesType:
+        return root.series
+
+    @strawberry_django.field(name="forecastSeries", select_related=["forecast_series"])
+    def output_series(self, root: models.ForecastRun) -> SeriesType:
+        return root.forecast_series
+
+    @strawberry_django.field(
+        name="regressorSeries",
+        prefetch_related=[Prefetch("regressor_series", queryset=Series.objects.order_by("pk"))],
+    )
+    def regressors(self, root: models.ForecastRun) -> list[SeriesType]:
+        """Visible to the tenant by construction: its own or public series, checked on request."""
+        return list(root.regressor_series.all())
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):

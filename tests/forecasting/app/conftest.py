@@ -20,7 +20,10 @@ def flensburg() -> pd.DataFrame:
     raw = pd.read_csv(HEAT_FILE)
     index = pd.DatetimeIndex(pd.to_datetime(raw["time_utc"], utc=True))
     return pd.DataFrame(
-        {"heat_kw": raw["heat_load_mw"].to_numpy() * 1000.0, "temperature_c": raw["temperature_c"]},
+        {
+            "heat_kw": raw["heat_load_mw"].to_numpy() * 1000.0,
+            "temperature_c": raw["temperature_c"].to_numpy(),
+        },
         index=index,
     )
 
