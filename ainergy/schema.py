@@ -20,11 +20,22 @@ from ainergy.timeseries.graphql.mutations import Mutation as TimeseriesMutation
 from ainergy.timeseries.graphql.queries import Query as TimeseriesQuery
 from forecasting.graphql.mutations import Mutation as ForecastingMutation
 from forecasting.graphql.queries import Query as ForecastingQuery
+from optimization.graphql.household.mutations import Mutation as HouseholdMutation
+from optimization.graphql.household.queries import Query as HouseholdQuery
 from tenants.graphql.mutations import Mutation as TenantsMutation
 from tenants.graphql.queries import Query as TenantsQuery
 
 Query = merge_types(
-    "Query", (TenantsQuery, JobsQuery, MarketsQuery, AssetsQuery, TimeseriesQuery, ForecastingQuery)
+    "Query",
+    (
+        TenantsQuery,
+        JobsQuery,
+        MarketsQuery,
+        AssetsQuery,
+        TimeseriesQuery,
+        ForecastingQuery,
+        HouseholdQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -35,6 +46,7 @@ Mutation = merge_types(
         AssetsMutation,
         TimeseriesMutation,
         ForecastingMutation,
+        HouseholdMutation,
     ),
 )
 

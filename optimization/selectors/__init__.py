@@ -1,0 +1,1 @@
+"""Reads of the optimization app, one module per part (household, bidding, ...)."""

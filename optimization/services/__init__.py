@@ -1,0 +1,1 @@
+"""Writes and job runners of the optimization app, one module per part (household, bidding, ...)."""

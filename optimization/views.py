@@ -1,0 +1,72 @@
+"""REST for household devices: the latest succeeded day-ahead schedule of a site."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+
+from ainergy.common.errors import NotFoundError, ValidationError
+from ainergy.common.rest import json_endpoint
+from optimization.selectors.household import (
+    household_schedule_latest,
+    household_schedule_periods,
+    site_get,
+)
+
+
+def _site_pk(value: str) -> int:
+    """A site's primary key from its number or its GraphQL global id (base64 ``Site:<pk>``)."""
+    if value.isdigit():
+        return int(value)
+    try:
+        type_name, _, pk = base64.b64decode(value, validate=True).decode().partition(":")
+        if type_name != "Site" or not pk.isdigit():
+            raise ValueError(type_name)
+        return int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise NotFoundError("Site not found.") from None
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@json_endpoint(methods=("GET",), grant="read")
+def household_schedule(request, principal, site_id: str):
+    """GET /api/v1/households/<site id>/schedule?day=YYYY-MM-DD (local delivery day)."""
+    site = site_get(principal.tenant, _site_pk(site_id))
+    day_text = request.GET.get("day")
+    if not day_text:
+        raise ValidationError("day", "missing; give the local delivery day as YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(day_text)
+    except ValueError:
+        raise ValidationError("day", f"expected YYYY-MM-DD, got {day_text!r}") from None
+    schedule = household_schedule_latest(principal.tenant, site=site, delivery_day=day)
+    step = dt.timedelta(minutes=schedule.step_minutes)
+    return {
+        "site_id": site.pk,
+        "delivery_day": day.isoformat(),
+        "step_minutes": schedule.step_minutes,
+        "schedule_id": schedule.pk,
+        "planned_at": _utc(schedule.job.finished_at or schedule.created_at),
+        "total_cost_eur": schedule.total_cost_eur,
+        "periods": [
+            {
+                "start_at": _utc(period.start_at),
+                "end_at": _utc(period.start_at + step),
+                "heat_pump_power_kw": period.heat_pump_power_kw,
+                "backup_heater_power_kw": period.backup_heater_power_kw,
+                "battery_charge_kw": period.battery_charge_kw,
+                "battery_discharge_kw": period.battery_discharge_kw,
+                "battery_energy_kwh": period.battery_energy_kwh,
+                "ev_charge_kw": period.ev_charge_kw,
+                "grid_import_kw": period.grid_import_kw,
+                "grid_export_kw": period.grid_export_kw,
+                "tank_energy_kwh": period.tank_energy_kwh,
+                "indoor_temperature_c": period.indoor_temperature_c,
+            }
+            for period in household_schedule_periods(principal.tenant, schedule)
+        ],
+    }

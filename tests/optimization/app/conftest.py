@@ -1,0 +1,131 @@
+"""A Danish household (site, heat pump, tank, battery, EV charger, PV) with real stored data:
+weather of the Open-Meteo file in the tenant's series, DK1 spot prices in the public series."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+DATA = Path("/work/shared/data")
+WEATHER_CSV = DATA / "weather_openmeteo_56.2N_10.5E_hourly.csv"
+PRICES_CSV = DATA / "spot_prices_dk1_dk2_hourly.csv.gz"
+
+
+@lru_cache(maxsize=1)
+def weather_frame() -> pd.DataFrame:
+    frame = pd.read_csv(WEATHER_CSV)
+    frame["time"] = pd.to_datetime(frame["time_utc"], utc=True)
+    return frame
+
+
+@lru_cache(maxsize=1)
+def dk1_prices_frame() -> pd.DataFrame:
+    frame = pd.read_csv(PRICES_CSV)
+    frame = frame[frame["price_area"] == "DK1"].copy()
+    frame["time"] = pd.to_datetime(frame["time_utc"], utc=True)
+    return frame
+
+
+def _window(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    rows = frame[(frame["time"] >= pd.Timestamp(start)) & (frame["time"] < pd.Timestamp(end))]
+    return pd.DataFrame({"time": rows["time"], "value": rows[column]})
+
+
+@pytest.fixture
+def tariff_table() -> dict:
+    return json.loads((ROOT / "docs/examples/household_tariff_dk1.json").read_text())
+
+
+@pytest.fixture
+def house(tenant):
+    """Site, assets and (empty) series of one household of ``tenant``."""
+    from ainergy.assets import models as assets
+    from ainergy.assets.services import asset_create
+    from ainergy.markets.models import BiddingZone
+    from ainergy.timeseries.services import public_series_get_or_create, series_create
+
+    site = asset_create(
+        tenant=tenant,
+        model=assets.Site,
+        data={"name": "Villa", "latitude_deg": 56.2, "longitude_deg": 10.5, "bidding_zone": "DK1"},
+    )
+
+    def add(model, **data):
+        return asset_create(tenant=tenant, model=model, data={"site_id": site.pk, **data})
+
+    pump = add(
+        assets.HeatPump,
+        name="air-water",
+        kind="household",
+        device_id="villa-hp",
+        power_min_kw=0.0,
+        power_max_kw=3.0,
+        carnot_quality_grade=0.45,
+        cop_max=5.5,
+        source_temperature_c=5.0,
+        sink_temperature_c=45.0,
+    )
+    return {
+        "site": site,
+        "heat_pump": pump,
+        "tank": add(assets.ThermalStorage, name="tank", capacity_kwh=8.0, loss_fraction_per_h=0.01),
+        "battery": add(
+            assets.Battery, name="battery", energy_capacity_kwh=5.6, power_max_kw=2.2,
+            soc_min_fraction=0.0, soc_max_fraction=1.0,
+        ),
+        "ev_charger": add(
+            assets.EvCharger, name="wallbox", power_max_kw=11.0, efficiency=0.9,
+            ev_arrival_local_time=dt.time(17), ev_departure_local_time=dt.time(7),
+            ev_energy_need_kwh=6.0,
+        ),
+        "pv": add(assets.PvSystem, name="roof", peak_power_kw=6.0),
+        "temperature": series_create(
+            tenant=tenant, key="villa-temperature", kind="outdoor_temperature",
+            resolution_minutes=60, site=site,
+        ),
+        "irradiance": series_create(
+            tenant=tenant, key="villa-irradiance", kind="solar_irradiance",
+            resolution_minutes=60, site=site,
+        ),
+        "prices": public_series_get_or_create(
+            key="dk1-day-ahead", kind="day_ahead_price", resolution_minutes=60,
+            bidding_zone=BiddingZone.objects.get(code="DK1"),
+        ),
+    }  # fmt: skip
+
+
+@pytest.fixture
+def load_data(house):
+    """load_data(start, end): weather and DK1 prices of [start, end) into the house's series."""
+    from ainergy.timeseries.services import observations_write_frame
+
+    def load(start: dt.datetime, end: dt.datetime) -> None:
+        weather = weather_frame()
+        for key, column in (
+            ("temperature", "temperature_c"),
+            ("irradiance", "solar_radiation_w_per_m2"),
+        ):
+            observations_write_frame(
+                series=house[key],
+                frame=_window(weather, column, start, end),
+                source="open-meteo",
+                tenant=house["site"].tenant,
+            )
+        observations_write_frame(
+            series=house["prices"], frame=_window(dk1_prices_frame(), "price_eur_per_mwh", start, end),
+            source="energidataservice",
+        )  # fmt: skip
+
+    return load
+
+
+def gid(type_name: str, obj) -> str:
+    from strawberry import relay
+
+    return str(relay.GlobalID(type_name, str(obj.pk)))
