@@ -8,10 +8,12 @@ writes go through COPY into a temporary table and one ``INSERT … ON CONFLICT D
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
@@ -87,18 +89,52 @@ def _writable_series(tenant, series: Series) -> Series:
     return series
 
 
-def _upsert_postgresql(
-    table: str, columns: list[str], conflict: list[str], frame: pd.DataFrame
-) -> None:
+def _csv_payload(frame: pd.DataFrame) -> str:
+    """CSV for COPY; timestamps formatted vectorised (pandas' date_format is ~10× slower)."""
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            naive = pd.DatetimeIndex(values).tz_convert("UTC").tz_localize(None).to_numpy()
+            whole = (naive.astype("datetime64[us]").astype("int64") % 1_000_000 == 0).all()
+            out[column] = np.datetime_as_string(naive, unit="s" if whole else "us") + "Z"
+        else:
+            out[column] = values
     buffer = io.StringIO()
-    frame[columns].to_csv(
-        buffer, index=False, header=False, date_format="%Y-%m-%dT%H:%M:%S%z", na_rep="\\N"
-    )
-    buffer.seek(0)
-    updates = ", ".join(
-        f"{column} = EXCLUDED.{column}" for column in columns if column not in conflict
-    )
+    pd.DataFrame(out).to_csv(buffer, index=False, header=False, na_rep="\\N")
+    return buffer.getvalue()
+
+
+def _upsert_postgresql(
+    table: str, columns: list[str], conflict: list[str], frame: pd.DataFrame, constants: dict
+) -> None:
+    """COPY the varying columns into a staging table, then one INSERT … ON CONFLICT DO UPDATE.
+
+    When nothing of the series exists yet inside the frame's time range, the rows are COPYed
+    straight into the table (the common bulk-load case); an advisory lock per series makes the
+    check-then-copy safe against concurrent writers of the same series.
+    """
+    all_columns = [*constants, *columns]
+    payload = _csv_payload(frame[columns])
     with connection.cursor() as cursor:
+        series_id = constants.get("series_id")
+        if series_id is not None:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [zlib.crc32(table.encode()) % 2**31, series_id],
+            )
+            cursor.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {table} WHERE series_id = %s AND time >= %s AND time <= %s)",
+                [series_id, frame["time"].min(), frame["time"].max()],
+            )
+            if not cursor.fetchone()[0] and not constants.keys() - {
+                "series_id",
+                "source",
+                "received_at",
+                "issued_at",
+            }:
+                _copy_direct(cursor, table, columns, constants, payload)
+                return
         cursor.execute(f"DROP TABLE IF EXISTS staging_{table}")
         cursor.execute(
             f"CREATE TEMP TABLE staging_{table} ON COMMIT DROP AS "
@@ -107,24 +143,52 @@ def _upsert_postgresql(
         with cursor.cursor.copy(
             f"COPY staging_{table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         ) as copy:
-            while chunk := buffer.read(1 << 20):
-                copy.write(chunk)
+            copy.write(payload)
+        updates = ", ".join(
+            f"{column} = EXCLUDED.{column}" for column in all_columns if column not in conflict
+        )
+        placeholders = ", ".join(["%s"] * len(constants))
+        select = ", ".join([placeholders, *columns]) if constants else ", ".join(columns)
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM staging_{table} "
-            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
+            f"INSERT INTO {table} ({', '.join(all_columns)}) SELECT {select} FROM staging_{table} "
+            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}",
+            list(constants.values()),
         )
 
 
+def _copy_direct(cursor, table: str, columns: list[str], constants: dict, payload: str) -> None:
+    # COPY cannot take parameters: constants are added as columns of the payload.
+    lines = payload.splitlines()
+    prefix = ",".join(_csv_literal(value) for value in constants.values())
+    body = "\n".join(f"{prefix},{line}" for line in lines) + "\n"
+    with cursor.cursor.copy(
+        f"COPY {table} ({', '.join([*constants, *columns])}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    ) as copy:
+        copy.write(body)
+
+
+def _csv_literal(value) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    text = str(value)
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+
 def _upsert_generic(
-    table: str, columns: list[str], conflict: list[str], frame: pd.DataFrame
+    table: str, columns: list[str], conflict: list[str], frame: pd.DataFrame, constants: dict
 ) -> None:
+    all_columns = [*constants, *columns]
     updates = ", ".join(
-        f"{column} = excluded.{column}" for column in columns if column not in conflict
+        f"{column} = excluded.{column}" for column in all_columns if column not in conflict
     )
-    placeholders = ", ".join(["%s"] * len(columns))
+    placeholders = ", ".join(["%s"] * len(all_columns))
     sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({placeholders}) "
         f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
+    )
+    fixed = tuple(
+        value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+        for value in constants.values()
     )
     rows = (
         frame[columns]
@@ -133,20 +197,26 @@ def _upsert_generic(
         .itertuples(index=False, name=None)
     )
     converted = [
-        tuple(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value for value in row)
+        fixed
+        + tuple(
+            value.to_pydatetime() if isinstance(value, pd.Timestamp) else value for value in row
+        )
         for row in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, converted)
 
 
-def _upsert(model, columns: list[str], conflict: list[str], frame: pd.DataFrame) -> None:
+def _upsert(
+    model, columns: list[str], conflict: list[str], frame: pd.DataFrame, constants: dict
+) -> None:
+    """Upsert ``frame[columns]`` plus ``constants`` (one value for every row) into ``model``."""
     if frame.empty:
         return
     if connection.vendor == "postgresql":
-        _upsert_postgresql(model._meta.db_table, columns, conflict, frame)
+        _upsert_postgresql(model._meta.db_table, columns, conflict, frame, constants)
     else:
-        _upsert_generic(model._meta.db_table, columns, conflict, frame)
+        _upsert_generic(model._meta.db_table, columns, conflict, frame, constants)
 
 
 @dataclass(frozen=True)
@@ -164,15 +234,12 @@ def observations_write_frame(
     """Bulk path: validate a (time, value) frame vectorised, then upsert it (COPY on PostgreSQL)."""
     _writable_series(tenant, series)
     clean = validate_frame(frame, kind=series.kind, resolution_minutes=series.resolution_minutes)
-    clean["series_id"] = series.pk
-    clean["source"] = source[:120]
-    clean["received_at"] = pd.Timestamp(received_at or timezone.now())
-    _upsert(
-        Observation,
-        ["series_id", "time", "value", "source", "received_at"],
-        ["series_id", "time"],
-        clean,
-    )
+    constants = {
+        "series_id": series.pk,
+        "source": source[:120],
+        "received_at": pd.Timestamp(received_at or timezone.now()),
+    }
+    _upsert(Observation, ["time", "value"], ["series_id", "time"], clean, constants)
     return WriteResult(
         series.key,
         len(clean),
@@ -245,22 +312,13 @@ def forecasts_write(*, tenant, series: Series, issued_at, frame: pd.DataFrame, s
         raise ValidationError("frame.time", "forecast values must not lie before the issue time")
     if ((clean["quantile"] <= 0) | (clean["quantile"] >= 1)).any():
         raise ValidationError("frame.quantile", "quantiles must lie strictly between 0 and 1")
-    clean["series_id"] = series.pk
-    clean["issued_at"] = issued
-    clean["source"] = source[:120]
-    clean["received_at"] = pd.Timestamp(timezone.now())
-    columns = [
-        "series_id",
-        "issued_at",
-        "time",
-        "quantile",
-        "scenario",
-        "scenario_probability",
-        "value",
-        "source",
-        "received_at",
-    ]
-    _upsert(
-        ForecastValue, columns, ["series_id", "issued_at", "scenario", "quantile", "time"], clean
-    )
+    constants = {
+        "series_id": series.pk,
+        "issued_at": issued,
+        "source": source[:120],
+        "received_at": pd.Timestamp(timezone.now()),
+    }
+    columns = ["time", "quantile", "scenario", "scenario_probability", "value"]
+    conflict = ["series_id", "issued_at", "scenario", "quantile", "time"]
+    _upsert(ForecastValue, columns, conflict, clean, constants)
     return len(clean)
