@@ -231,3 +231,50 @@ def test_another_tenants_site_reads_as_missing(
     assert attacked == baseline
     assert attacked["errors"][0]["message"] == "Site not found."
     assert (HouseholdSchedule.objects.count(), HouseholdSchedulePeriod.objects.count()) == (0, 0)
+
+
+def test_tank_heat_demand_is_calibrated_on_the_stored_heat_meter_history(
+    tenant, house, tariff_table, data_around, token_client, django_capture_on_commit_callbacks
+):
+    # given a year of the Danish house's heat meter (2019) in a heat-demand series
+    import pandas as pd
+
+    from ainergy.timeseries.services import observations_write_frame, series_create
+    from tests.optimization.app.conftest import DATA
+
+    meter = pd.read_csv(DATA / "smart_heat_meter_dk_house660_hourly_2018_2020.csv")
+    meter["time"] = pd.to_datetime(meter["time_utc"], utc=True)
+    meter = meter[(meter["time"].dt.year == 2019) & meter["heat_kwh"].notna()]
+    heat = series_create(
+        tenant=tenant, key="villa-heat", kind="heat_demand", resolution_minutes=60,
+        site=house["site"],
+    )  # fmt: skip
+    observations_write_frame(
+        series=heat,
+        frame=pd.DataFrame({"time": meter["time"], "value": meter["heat_kwh"]}),
+        source="meter",
+        tenant=tenant,
+    )
+    day = dt.date(2024, 1, 15)
+    data_around(day)
+    client = token_client(tenant)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        body = client.execute(
+            REQUEST,
+            {
+                "input": schedule_input(
+                    house, tariff_table, day, stepMinutes=60, annualHeatDemandKwh=None,
+                    heatDemandSeriesId=gid("Series", heat),
+                )
+            },
+        )  # fmt: skip
+    # then
+    read = client.execute(READ, {"id": body["data"]["householdScheduleRequest"]["id"]})
+    schedule = read["data"]["householdSchedule"]
+    assert schedule["job"]["status"] == "SUCCEEDED", schedule["job"]
+    assert schedule["periodCount"] == 24
+    assert any(
+        note.startswith("heat demand: degree-day model calibrated on 'villa-heat' 2019–2019")
+        for note in schedule["assumptions"]
+    )
