@@ -170,8 +170,9 @@ def world(tenant, other_tenant, user_client, token_client):
     job = job_enqueue(tenant=tenant, kind="diagnostic", parameters={"steps": 1})
     owner = Membership.objects.get(tenant=tenant, role="owner")
     assets = {}
-    for module in pkgutil.iter_modules(sweep_objects.__path__):
-        maker = importlib.import_module(f"{sweep_objects.__name__}.{module.name}").make
+    names = sorted(module.name for module in pkgutil.iter_modules(sweep_objects.__path__))
+    for name in ["platform", *(name for name in names if name != "platform")]:
+        maker = importlib.import_module(f"{sweep_objects.__name__}.{name}").make
         assets.update(maker(tenant, assets))
     foreign_ids = {
         "Membership": [gid("Membership", m) for m in (viewer, owner)],

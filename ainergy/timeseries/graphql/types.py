@@ -4,6 +4,7 @@ import datetime as dt
 
 import strawberry
 import strawberry_django
+from django.db.models import Q
 from strawberry import auto, relay
 
 from ainergy.graphql.context import context_tenant, scope_to_tenant
@@ -30,9 +31,11 @@ class SeriesType(relay.Node):
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
-        return (
-            queryset.visible_to(context_tenant(info)) if context_tenant(info) else queryset.none()
-        )
+        """The tenant's own series and public market data (plain filter: also for relations)."""
+        tenant = context_tenant(info)
+        if tenant is None:
+            return queryset.none()
+        return queryset.filter(Q(tenant=tenant) | Q(tenant__isnull=True))
 
 
 @strawberry.type
