@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-DATA = Path("/work/shared/data")
+DATA = ROOT.parent / "shared" / "data"  # ../shared beside the checkout, as in CI
 WEATHER_CSV = DATA / "weather_openmeteo_56.2N_10.5E_hourly.csv"
 PRICES_CSV = DATA / "spot_prices_dk1_dk2_hourly.csv.gz"
 
