@@ -10,4 +10,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tenant/", views.choose_tenant, name="choose_tenant"),
+    path("schedules/<int:schedule_id>/", views.household_schedule, name="household_schedule"),
 ]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from ainergy.assets.models import HeatPump, Pool
 from ainergy.jobs.selectors import job_list
+from optimization.models import HouseholdSchedule
 from tenants.middleware import SESSION_TENANT_KEY
 from tenants.selectors import user_memberships
 
@@ -17,15 +20,47 @@ def dashboard(request):
     principal = request.principal
     if principal.tenant is None:
         return redirect("frontend:choose_tenant")
+    tenant = principal.tenant
+    pools = (
+        Pool.objects.for_tenant(tenant)
+        .select_related("bidding_zone", "market_account")
+        .annotate(heat_pump_count=Count("heat_pumps"), power_max_kw=Sum("heat_pumps__power_max_kw"))
+    )
     return render(
         request,
         "frontend/dashboard.html",
         {
-            "tenant": principal.tenant,
+            "tenant": tenant,
             "membership": principal.membership,
-            "jobs": job_list(principal.tenant)[:20],
-            "memberships": user_memberships(request.user),
+            "pools": pools,
+            "heat_pumps": HeatPump.objects.for_tenant(tenant).select_related("site")[:50],
+            "schedules": HouseholdSchedule.objects.for_tenant(tenant).select_related("site", "job")[
+                :10
+            ],
+            "jobs": job_list(tenant)[:20],
         },
+    )
+
+
+@login_required
+def household_schedule(request, schedule_id: int):
+    tenant = request.principal.tenant
+    schedule = (
+        HouseholdSchedule.objects.for_tenant(tenant)
+        .select_related("site")
+        .filter(pk=schedule_id)
+        .first()
+        if tenant is not None
+        else None
+    )
+    if schedule is None:
+        raise Http404("Schedule not found.")
+    periods = list(schedule.periods.order_by("start_at"))
+    peak = max((p.grid_import_kw for p in periods), default=0.0) or 1.0
+    return render(
+        request,
+        "frontend/household_schedule.html",
+        {"tenant": tenant, "schedule": schedule, "periods": periods, "peak_import_kw": peak},
     )
 
 

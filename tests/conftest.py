@@ -91,3 +91,25 @@ def user_client(client):
         return GraphQLClient(session_client, {})
 
     return make
+
+
+REFERENCE_DATA_MIGRATIONS = (
+    "ainergy.markets.migrations.0002_seed_zones_and_products",
+    "ainergy.assets.migrations.0003_seed_technology_catalogue",
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests flush every table, including rows seeded by data migrations
+    (bidding zones, market products, the technology catalogue); put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
