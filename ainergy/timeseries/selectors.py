@@ -111,7 +111,8 @@ def observations_resampled(
         "GROUP BY 1 ORDER BY 1"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, series.pk, start, end])
+        adapt = connection.ops.adapt_datetimefield_value  # the stored text format on SQLite
+        cursor.execute(sql, [*params, series.pk, adapt(start), adapt(end)])
         rows = cursor.fetchall()
     frame = pd.DataFrame(rows, columns=["time", "value", "count"])
     if connection.vendor == "postgresql":

@@ -7,6 +7,7 @@ writes go through COPY into a temporary table and one ``INSERT … ON CONFLICT D
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zlib
 from collections.abc import Iterable, Mapping
@@ -174,6 +175,18 @@ def _csv_literal(value) -> str:
     return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
 
 
+def _db_value(value):
+    """Python value for a raw-SQL parameter, datetimes in the backend's own storage format
+    (SQLite compares datetimes as text, so they must match what the ORM writes)."""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def _upsert_generic(
     table: str, columns: list[str], conflict: list[str], frame: pd.DataFrame, constants: dict
 ) -> None:
@@ -186,23 +199,14 @@ def _upsert_generic(
         f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({placeholders}) "
         f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
     )
-    fixed = tuple(
-        value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
-        for value in constants.values()
-    )
+    fixed = tuple(_db_value(value) for value in constants.values())
     rows = (
         frame[columns]
         .astype(object)
         .where(frame[columns].notna(), None)
         .itertuples(index=False, name=None)
     )
-    converted = [
-        fixed
-        + tuple(
-            value.to_pydatetime() if isinstance(value, pd.Timestamp) else value for value in row
-        )
-        for row in rows
-    ]
+    converted = [fixed + tuple(_db_value(value) for value in row) for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, converted)
 
@@ -303,11 +307,31 @@ def forecasts_write(*, tenant, series: Series, issued_at, frame: pd.DataFrame, s
     scenario, scenario_probability. Values at or before the issue time are refused."""
     _writable_series(tenant, series)
     issued = parse_time(issued_at, "issued_at")
-    clean = validate_frame(
-        frame[["time", "value"]], kind=series.kind, resolution_minutes=series.resolution_minutes
-    )
+    full = frame.copy()
     for column, default in (("quantile", 0.5), ("scenario", 0), ("scenario_probability", None)):
-        clean[column] = frame[column].to_numpy() if column in frame.columns else default
+        if column not in full.columns:
+            full[column] = default
+    members = []
+    # one forecast member (quantile or scenario path) at a time: its times must be unique
+    for (quantile, scenario), member in full.groupby(["quantile", "scenario"], sort=True):
+        clean_member = validate_frame(
+            member[["time", "value"]],
+            kind=series.kind,
+            resolution_minutes=series.resolution_minutes,
+            field=f"frame[quantile={quantile:g}, scenario={scenario}]",
+        )
+        clean_member["quantile"] = float(quantile)
+        clean_member["scenario"] = int(scenario)
+        probability = member["scenario_probability"].dropna().unique()
+        if len(probability) > 1:
+            raise ValidationError(
+                "frame.scenario_probability", f"scenario {scenario} has several probabilities"
+            )
+        clean_member["scenario_probability"] = float(probability[0]) if len(probability) else None
+        members.append(clean_member)
+    if not members:
+        raise ValidationError("frame", "empty forecast")
+    clean = pd.concat(members, ignore_index=True)
     if (clean["time"] < issued.floor(f"{series.resolution_minutes}min")).any():
         raise ValidationError("frame.time", "forecast values must not lie before the issue time")
     if ((clean["quantile"] <= 0) | (clean["quantile"] >= 1)).any():

@@ -52,7 +52,7 @@ class Query:
             aggregation=aggregation.value,
         )
         return [
-            TimeValue(time=time.to_pydatetime(), value=float(row.value), count=int(row.count))
+            TimeValue(time=time.to_pydatetime(), value=float(row["value"]), count=int(row["count"]))
             for time, row in frame.iterrows()
         ]
 

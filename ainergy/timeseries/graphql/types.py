@@ -11,7 +11,13 @@ from ainergy.graphql.context import context_tenant, scope_to_tenant
 from ainergy.timeseries import models
 
 
-@strawberry_django.type(models.Series, name="Series")
+@strawberry_django.filter_type(models.Series, lookups=False)
+class SeriesFilter:
+    kind: auto
+    key: auto
+
+
+@strawberry_django.type(models.Series, name="Series", filters=SeriesFilter)
 class SeriesType(relay.Node):
     key: auto
     kind: auto
