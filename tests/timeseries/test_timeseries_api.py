@@ -23,18 +23,38 @@ def test_fall_back_day_in_local_time_reads_back_per_local_day(client, quarter_se
     # given 100 quarter-hours of 2024-10-27 sent with local offsets
     from ainergy.common.timegrid import delivery_day_periods
 
-    local = delivery_day_periods(__import__("datetime").date(2024, 10, 27), 15).tz_convert("Europe/Copenhagen")
+    local = delivery_day_periods(__import__("datetime").date(2024, 10, 27), 15).tz_convert(
+        "Europe/Copenhagen"
+    )
     points = [{"time": t.isoformat(), "value": 2.0} for t in local]
     series_id = str(relay.GlobalID("Series", str(quarter_series.pk)))
     # when
-    written = client.execute(INGEST, {"input": {"batches": [{"seriesId": series_id, "points": points}]}})
+    written = client.execute(
+        INGEST, {"input": {"batches": [{"seriesId": series_id, "points": points}]}}
+    )
     # then
     assert written.get("data") and written["data"]["observationsIngest"] == [
-        {"seriesKey": "hp-power", "pointsWritten": 100, "firstTime": "2024-10-26T22:00:00+00:00", "lastTime": "2024-10-27T22:45:00+00:00"}
+        {
+            "seriesKey": "hp-power",
+            "pointsWritten": 100,
+            "firstTime": "2024-10-26T22:00:00+00:00",
+            "lastTime": "2024-10-27T22:45:00+00:00",
+        }
     ]
     daily = client.execute(DAILY, {"id": series_id, "first": "2024-10-26", "last": "2024-10-28"})
-    assert daily["data"]["dailyValues"] == [{"localDay": "2024-10-27", "value": 200.0, "count": 100}]
-    hourly = client.execute(VALUES, {"id": series_id, "start": "2024-10-26T22:00:00Z", "end": "2024-10-27T23:00:00Z", "resolution": 60, "aggregation": "SUM"})
+    assert daily["data"]["dailyValues"] == [
+        {"localDay": "2024-10-27", "value": 200.0, "count": 100}
+    ]
+    hourly = client.execute(
+        VALUES,
+        {
+            "id": series_id,
+            "start": "2024-10-26T22:00:00Z",
+            "end": "2024-10-27T23:00:00Z",
+            "resolution": 60,
+            "aggregation": "SUM",
+        },
+    )
     assert hourly.get("data"), hourly
     assert len(hourly["data"]["seriesValues"]) == 25
     assert {row["value"] for row in hourly["data"]["seriesValues"]} == {8.0}
@@ -42,19 +62,39 @@ def test_fall_back_day_in_local_time_reads_back_per_local_day(client, quarter_se
 
 def test_resolution_finer_than_the_series_is_refused(client, heat_series):
     series_id = str(relay.GlobalID("Series", str(heat_series.pk)))
-    body = client.execute(VALUES, {"id": series_id, "start": "2024-01-01T00:00:00Z", "end": "2024-01-02T00:00:00Z", "resolution": 15, "aggregation": "MEAN"})
-    assert body["errors"][0]["message"] == "resolution_minutes: must be a multiple of the series resolution (60 min)"
+    body = client.execute(
+        VALUES,
+        {
+            "id": series_id,
+            "start": "2024-01-01T00:00:00Z",
+            "end": "2024-01-02T00:00:00Z",
+            "resolution": 15,
+            "aggregation": "MEAN",
+        },
+    )
+    assert (
+        body["errors"][0]["message"]
+        == "resolution_minutes: must be a multiple of the series resolution (60 min)"
+    )
 
 
-def test_series_list_shows_own_and_public_series_filtered_by_kind(client, tenant, other_tenant, heat_series, zone):
+def test_series_list_shows_own_and_public_series_filtered_by_kind(
+    client, tenant, other_tenant, heat_series, zone
+):
     from ainergy.timeseries.services import series_create
 
-    series_create(tenant=None, key="dk1-spot", kind="day_ahead_price", resolution_minutes=60, bidding_zone=zone)
+    series_create(
+        tenant=None,
+        key="dk1-spot",
+        kind="day_ahead_price",
+        resolution_minutes=60,
+        bidding_zone=zone,
+    )
     series_create(tenant=other_tenant, key="their-heat", kind="heat_demand", resolution_minutes=60)
     body = client.execute("{ series { edges { node { key isPublic biddingZone } } } }")
     assert [edge["node"] for edge in body["data"]["series"]["edges"]] == [
         {"key": "dk1-spot", "isPublic": True, "biddingZone": "DK1"},
         {"key": "plant-heat", "isPublic": False, "biddingZone": None},
     ]
-    body = client.execute('{ series(filters: {kind: heat_demand}) { edges { node { key } } } }')
+    body = client.execute("{ series(filters: {kind: heat_demand}) { edges { node { key } } } }")
     assert [edge["node"]["key"] for edge in body["data"]["series"]["edges"]] == ["plant-heat"]
