@@ -4,7 +4,9 @@ Each delivery day D: scenarios from the forecasting core using only data before 
 (12:00 Europe/Copenhagen on D-1), one bid per strategy, clearing against the realised day-ahead
 price (curve interpolation) and reserve capacity prices (price-taking offers at 0 EUR/MW/h),
 dispatch with the realised heat demand and temperature, settlement:
-``total = day_ahead + imbalance + backup + start - reserve_revenue`` [EUR].
+``total = day_ahead + imbalance + imbalance_penalty + backup + start + non_delivery - reserve``
+[EUR]. Accepted reserve the realised day cannot hold is not skipped: the dispatch treats it as
+soft, the MW not held earn no capacity payment and cost ``non_delivery_penalty_eur_per_mw_h``.
 """
 
 from __future__ import annotations
@@ -227,36 +229,72 @@ def run_strategy(
             products=products,
             reserve_capacity_mw=bid.reserve_capacity_mw,
             deviation_penalty_eur_per_mwh=case.imbalance_penalty_eur_per_mwh,
+            non_delivery_penalty_eur_per_mw_h=case.non_delivery_penalty_eur_per_mw_h,
         )
     )
     step_h = mtu / 60
     imbalance_price = real.imbalance_price_eur_per_mwh[0]
+    delivered = {
+        p.name: bid.reserve_capacity_mw[p.name] - plan.reserve_shortfall_mw[p.name]
+        for p in products
+    }
     reserve = sum(
-        float(
-            (real.capacity_price_eur_per_mw_h[p.name][0] * bid.reserve_capacity_mw[p.name]).sum()
-            * step_h
-        )
+        float((real.capacity_price_eur_per_mw_h[p.name][0] * delivered[p.name]).sum() * step_h)
         for p in products
     )
+    missing_mwh = sum(float(plan.reserve_shortfall_mw[p.name].sum()) * step_h for p in products)
+    deviation = plan.deviation_mw
     costs = {
         "day_ahead": float((price * volume).sum() * step_h),
         "reserve": -reserve,
-        "imbalance": float((imbalance_price * plan.deviation_mw).sum() * step_h
-                           + case.imbalance_penalty_eur_per_mwh * np.abs(plan.deviation_mw).sum() * step_h),
+        "imbalance": float((imbalance_price * deviation).sum() * step_h),
+        "imbalance_penalty": float(
+            case.imbalance_penalty_eur_per_mwh * np.abs(deviation).sum() * step_h
+        ),
         "backup": plan.costs_eur["backup"],
         "start": plan.costs_eur["start"],
-    }  # fmt: skip
+        "non_delivery": case.non_delivery_penalty_eur_per_mw_h * missing_mwh,
+    }
     costs["total"] = sum(costs.values())
+    # diagnostics (not costs): volumes behind the components
+    costs["day_ahead_mwh"] = float(volume.sum() * step_h)
+    costs["deviation_short_mwh"] = float(np.maximum(deviation, 0).sum() * step_h)
+    costs["deviation_long_mwh"] = float(np.maximum(-deviation, 0).sum() * step_h)
+    costs["reserve_offered_mwh"] = sum(
+        float(bid.reserve_capacity_mw[p.name].sum()) * step_h for p in products
+    )
+    costs["reserve_not_delivered_mwh"] = missing_mwh
+    costs["non_delivery_days"] = float(missing_mwh > 1e-6)
     return costs
 
 
-def run_backtest(case: Case, start: dt.date, end: dt.date, day_step: int = 1) -> dict:
+COMPONENTS = (
+    "total",
+    "day_ahead",
+    "reserve",
+    "imbalance",
+    "imbalance_penalty",
+    "backup",
+    "start",
+    "non_delivery",
+)
+DIAGNOSTICS = (
+    "day_ahead_mwh",
+    "deviation_short_mwh",
+    "deviation_long_mwh",
+    "reserve_offered_mwh",
+    "reserve_not_delivered_mwh",
+    "non_delivery_days",
+)
+
+
+def run_backtest(
+    case: Case, start: dt.date, end: dt.date, day_step: int = 1, progress=None
+) -> dict:
+    """Totals per strategy over the days; ``progress(day, costs or None)`` after each day."""
     data = load_case_data(case)
-    totals = {
-        s: dict.fromkeys(("total", "day_ahead", "reserve", "imbalance", "backup", "start"), 0.0)
-        for s in case.strategies
-    }
-    days, skipped = 0, []
+    totals = {s: dict.fromkeys(COMPONENTS + DIAGNOSTICS, 0.0) for s in case.strategies}
+    days, skipped, daily = 0, [], []
     day = start
     while day <= end:
         try:
@@ -266,13 +304,23 @@ def run_backtest(case: Case, start: dt.date, end: dt.date, day_step: int = 1) ->
             skipped.append({"day": str(day), "reason": str(error)})
         else:
             days += 1
+            daily.append({"day": str(day), **{s: round(c["total"], 2) for s, c in results.items()}})
             for s, costs in results.items():
                 for k, v in costs.items():
                     totals[s][k] += v
+        if progress is not None:
+            progress(day, results if daily and daily[-1]["day"] == str(day) else None)
         day += dt.timedelta(days=day_step)
-    out: dict = {"days": days, "skipped": skipped, "strategies": {}}
+    out: dict = {
+        "days": days,
+        "skipped": skipped,
+        "non_delivery_penalty_eur_per_mw_h": case.non_delivery_penalty_eur_per_mw_h,
+        "strategies": {},
+        "daily_total_eur": daily,
+    }
     for s, t in totals.items():
-        out["strategies"][s] = {f"{k}_eur": round(v, 2) for k, v in t.items()}
+        out["strategies"][s] = {f"{k}_eur": round(t[k], 2) for k in COMPONENTS}
+        out["strategies"][s].update({k: round(t[k], 3) for k in DIAGNOSTICS})
     get = {s: totals[s]["total"] for s in totals}
     if {"stochastic", "deterministic"} <= get.keys():
         out["vss_eur"] = round(get["deterministic"] - get["stochastic"], 2)

@@ -37,6 +37,7 @@ class Case:
     seed: int
     imbalance_penalty_eur_per_mwh: float
     strategies: tuple[str, ...]
+    non_delivery_penalty_eur_per_mw_h: float = 100.0
 
 
 def _require(raw: dict, key: str, kind: type | tuple, where: str = "") -> Any:
@@ -125,7 +126,17 @@ def load_case(path: str | Path) -> Case:
         seed=int(scen.get("seed", 0)),
         imbalance_penalty_eur_per_mwh=float(raw.get("imbalance_penalty_eur_per_mwh", 5.0)),
         strategies=strategies,
+        non_delivery_penalty_eur_per_mw_h=_non_negative(
+            raw.get("non_delivery_penalty_eur_per_mw_h", 100.0),
+            "non_delivery_penalty_eur_per_mw_h",
+        ),
     )
+
+
+def _non_negative(value: Any, field: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+        raise ValidationError(field, "must be a number >= 0")
+    return float(value)
 
 
 def read_series(case: Case, spec: dict, field: str) -> pd.Series:

@@ -47,7 +47,16 @@ def backtest(case_path: str) -> dict:
     end = parse_day(period.get("end"), "period.end")
     if end < start:
         raise ValidationError("period.end", "before period.start")
-    return run_backtest(case, start, end, int(period.get("day_step", 1)))
+
+    def progress(day, costs) -> None:  # one JSON line per day on stderr (long runs)
+        line = {"day": str(day)}
+        if costs is None:
+            line["skipped"] = True
+        else:
+            line.update({s: {k: round(v, 2) for k, v in c.items()} for s, c in costs.items()})
+        print(json.dumps(line), file=sys.stderr, flush=True)
+
+    return run_backtest(case, start, end, int(period.get("day_step", 1)), progress)
 
 
 def main(argv: list[str]) -> int:

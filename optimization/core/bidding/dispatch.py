@@ -35,6 +35,10 @@ class DispatchProblem:
     reserve_capacity_mw: dict[str, np.ndarray] = field(default_factory=dict)
     expected_imbalance_price_eur_per_mwh: np.ndarray | None = None
     deviation_penalty_eur_per_mwh: float = 5.0
+    #: ``None`` (default): accepted reserves are hard — no schedule means ``InfeasibleError``.
+    #: A number [EUR/MW/h]: reserves are soft; an MW not held costs this penalty and is reported
+    #: in ``DispatchResult.reserve_shortfall_mw`` (used by the backtest to settle non-delivery).
+    non_delivery_penalty_eur_per_mw_h: float | None = None
 
     def validate(self) -> None:
         self.pool.validate()
@@ -54,6 +58,9 @@ class DispatchProblem:
                 raise ValidationError(
                     f"reserve_capacity_mw.{product.name}", f"expected {n} values >= 0"
                 )
+        penalty = self.non_delivery_penalty_eur_per_mw_h
+        if penalty is not None and not (np.isfinite(penalty) and penalty >= 0):
+            raise ValidationError("non_delivery_penalty_eur_per_mw_h", "must be a number >= 0")
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,8 @@ class DispatchResult:
     deviation_mw: np.ndarray
     costs_eur: dict[str, float]
     status: str
+    #: per product (T,): accepted MW not held (always 0 unless reserves are soft)
+    reserve_shortfall_mw: dict[str, np.ndarray] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -205,9 +214,16 @@ def dispatch_pool(
                 for pr in problem.products
             ]
         )
+        soft = problem.non_delivery_penalty_eur_per_mw_h is not None
+        # soft: sum_h r + shortfall = required, 0 <= shortfall <= required, penalised per MW h
+        shortfall = m.add_variables(
+            "reserve_shortfall_mw", (n_p, n_t) if soft else (n_p, 0), 0.0, required if soft else 0.0
+        )
+        if soft:
+            m.add_cost(shortfall, dt * problem.non_delivery_penalty_eur_per_mw_h)
         m.add_constraints(
             "reserve_allocation",
-            [(1.0, r.transpose(1, 0, 2))],
+            [(1.0, r.transpose(1, 0, 2))] + ([(1.0, shortfall)] if soft else []),
             lower=required,
             upper=required,
             shape=(n_p, n_t),
@@ -249,6 +265,10 @@ def dispatch_pool(
 
     solution = lp.solve(m, method="auto", time_limit_s=time_limit_s, mip_gap=mip_gap)
     v = solution.values
+    missing = {
+        pr.name: (v[shortfall[i]] if shortfall.shape[1] else np.zeros(n_t))
+        for i, pr in enumerate(problem.products)
+    }
     deviation = v[dev_pos] - v[dev_neg]
     costs = {
         "deviation": float(dt * (imbalance_price * deviation).sum()),
@@ -256,6 +276,10 @@ def dispatch_pool(
         "backup": float(dt * problem.pool.backup_heat_cost_eur_per_mwh * v[b].sum()),
         "start": float((arr("start_cost_eur")[:, None] * v[su]).sum()),
     }
+    if problem.non_delivery_penalty_eur_per_mw_h is not None:
+        costs["non_delivery"] = float(
+            dt * problem.non_delivery_penalty_eur_per_mw_h * sum(a.sum() for a in missing.values())
+        )
     return DispatchResult(
         index=problem.index,
         heat_pump_ids=tuple(hp.heat_pump_id for hp in hps),
@@ -267,4 +291,5 @@ def dispatch_pool(
         deviation_mw=deviation,
         costs_eur=costs,
         status=solution.status,
+        reserve_shortfall_mw=missing,
     )
