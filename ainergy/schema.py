@@ -20,6 +20,8 @@ from ainergy.timeseries.graphql.mutations import Mutation as TimeseriesMutation
 from ainergy.timeseries.graphql.queries import Query as TimeseriesQuery
 from forecasting.graphql.mutations import Mutation as ForecastingMutation
 from forecasting.graphql.queries import Query as ForecastingQuery
+from optimization.graphql.bidding.mutations import Mutation as BiddingMutation
+from optimization.graphql.bidding.queries import Query as BiddingQuery
 from optimization.graphql.household.mutations import Mutation as HouseholdMutation
 from optimization.graphql.household.queries import Query as HouseholdQuery
 from tenants.graphql.mutations import Mutation as TenantsMutation
@@ -35,6 +37,7 @@ Query = merge_types(
         TimeseriesQuery,
         ForecastingQuery,
         HouseholdQuery,
+        BiddingQuery,
     ),
 )
 Mutation = merge_types(
@@ -47,6 +50,7 @@ Mutation = merge_types(
         TimeseriesMutation,
         ForecastingMutation,
         HouseholdMutation,
+        BiddingMutation,
     ),
 )
 

@@ -24,3 +24,19 @@ class OptimizationConfig(AppConfig):
                 description="Day-ahead schedule of a household's heat pump, battery and EV.",
             )
         )
+        register_job_kind(
+            JobKind(
+                name="bid_plan",
+                queue="bidding",
+                task_name="optimization.tasks.bidding.bid_plan_run_task",
+                description="Day-ahead curves, reserve offers and expected schedule of a pool.",
+            )
+        )
+        register_job_kind(
+            JobKind(
+                name="pool_dispatch",
+                queue="bidding",
+                task_name="optimization.tasks.bidding.pool_dispatch_run_task",
+                description="Setpoints per heat pump after clearing (cleared volumes, reserves).",
+            )
+        )
