@@ -1,0 +1,224 @@
+"""Recording cleared results → dispatch job → setpoints per heat pump; infeasible dispatch is
+named; bad results name the field and write nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ainergy.jobs.models import Job
+from ainergy.markets.models import Bid, MarketResult
+from optimization.models import BidPlan, PoolDispatch, PoolDispatchSetpoint
+from tests.optimization.app.bidding_world import build_pool, load_around
+from tests.optimization.app.conftest import gid
+from tests.optimization.app.test_bidding_plan import READ, REQUEST, plan_input
+
+DAY = dt.date(2024, 1, 15)
+
+RECORD = """mutation($input: BidPlanResultsInput!) {
+  bidPlanResultsRecord(input: $input) { id bidPlanId job { kind queue } }
+}"""
+
+DISPATCH = """query($id: ID!) {
+  poolDispatch(id: $id) {
+    dayAheadVolumeMw reserveCapacityMw deviationMw costsEur heatDemandSource
+    job { status errorCode errorMessage resultSummary }
+    setpoints { heatPumpId startAt powerKw isOn storageKwh backupHeatKw reserveKw }
+  }
+}"""
+
+
+@pytest.fixture
+def planned(tenant, token_client, django_capture_on_commit_callbacks):
+    """A succeeded 60-min plan with mFRR up offers for a pool of two heat pumps."""
+
+    def plan(**pool_options):
+        world = build_pool(tenant, **pool_options)
+        load_around(world, DAY)
+        client = token_client(tenant)
+        with django_capture_on_commit_callbacks(execute=True):
+            body = client.execute(REQUEST, {"input": plan_input(world, DAY)})
+        plan_id = body["data"]["bidPlanRequest"]["id"]
+        read = client.execute(READ, {"id": plan_id})["data"]["bidPlan"]
+        assert read["job"]["status"] == "SUCCEEDED", read["job"]
+        return world, client, plan_id, read
+
+    return plan
+
+
+def record(client, capture, plan_id: str, **fields) -> dict:
+    with capture(execute=True):
+        body = client.execute(RECORD, {"input": {"bidPlanId": plan_id, **fields}})
+    return body
+
+
+def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
+    planned, django_capture_on_commit_callbacks
+):
+    # given a plan, cleared at the plan's expected prices, with every reserve offer accepted
+    world, client, plan_id, plan = planned()
+    prices = BidPlan.objects.get().expected_inputs["day_ahead_price_eur_per_mwh"]
+    offers = plan["reserveOffers"]
+    reserves = [
+        {"productCode": o["productCode"], "deliveryStartAt": o["deliveryStartAt"],
+         "capacityMw": o["capacityMw"], "capacityPriceEurPerMwH": 3.5}
+        for o in offers
+    ]  # fmt: skip
+    # when
+    body = record(
+        client, django_capture_on_commit_callbacks, plan_id,
+        dayAheadClearingPricesEurPerMwh=prices, reserves=reserves,
+    )  # fmt: skip
+    # then the results are stored per bid and a dispatch job ran on the bidding queue
+    assert "errors" not in body, body["errors"]
+    recorded = body["data"]["bidPlanResultsRecord"]
+    assert recorded["bidPlanId"] == plan_id
+    assert recorded["job"] == {"kind": "pool_dispatch", "queue": "bidding"}
+    assert MarketResult.objects.count() == 24 + len(offers)
+    curves = {b.delivery_start_at: b for b in Bid.objects.filter(product__code="day_ahead")}
+    volumes = []
+    for start, price in zip(sorted(curves), prices, strict=True):
+        bid = curves[start]
+        result = bid.results.get()
+        expected = np.interp(price, *zip(*bid.curve, strict=True))
+        assert result.accepted_volume_mw == pytest.approx(expected, abs=1e-4)
+        assert result.clearing_price_eur_per_mwh == price
+        volumes.append(result.accepted_volume_mw)
+    dispatch = client.execute(DISPATCH, {"id": recorded["id"]})["data"]["poolDispatch"]
+    assert dispatch["job"]["status"] == "SUCCEEDED", dispatch["job"]
+    assert dispatch["dayAheadVolumeMw"] == pytest.approx(volumes, abs=1e-4)
+    assert dispatch["heatDemandSource"] == "the bid plan's expected heat demand"
+    # setpoints: every heat pump and hour, off or between its minimum and maximum load
+    setpoints = dispatch["setpoints"]
+    assert len(setpoints) == 2 * 24 == PoolDispatchSetpoint.objects.count()
+    pumps = {gid("HeatPump", hp): hp for hp in world["heat_pumps"]}
+    for point in setpoints:
+        pump = pumps[point["heatPumpId"]]
+        if point["isOn"]:
+            assert pump.power_min_kw - 0.1 <= point["powerKw"] <= pump.power_max_kw + 0.1, point
+        else:
+            assert point["powerKw"] == pytest.approx(0.0, abs=0.1)
+    # the pool's power meets the cleared volume up to the stated deviation, and mostly exactly
+    frame = pd.DataFrame(setpoints)
+    pool_mw = frame.groupby("startAt")["powerKw"].sum().sort_index().to_numpy() / 1000
+    deviation = np.asarray(dispatch["deviationMw"])
+    assert pool_mw == pytest.approx(np.asarray(volumes) + deviation, abs=1e-3)
+    # The bidding LP relaxes on/off; with exact minimum load, ramps and mFRR up held (which
+    # keeps units running where the curve bought nothing) the MILP deviates in some hours, at
+    # the imbalance price plus penalty, by less than one unit's maximum power.
+    assert np.mean(np.abs(deviation) < 1e-3) >= 0.6, deviation
+    assert np.abs(deviation).max() <= 2.0, deviation
+    assert dispatch["costsEur"]["deviation_penalty"] == pytest.approx(
+        5.0 * np.abs(deviation).sum(), abs=0.05
+    )
+    # the accepted reserve is held by the units in every period it was accepted for
+    accepted = np.asarray(dispatch["reserveCapacityMw"]["mfrr_up"])
+    held = frame.assign(r=[p["reserveKw"]["mfrr_up"] for p in setpoints])
+    held = held.groupby("startAt")["r"].sum().sort_index().to_numpy() / 1000
+    assert held == pytest.approx(accepted, abs=1e-3)
+    assert accepted.sum() == sum(o["capacityMw"] for o in offers)
+    statuses = set(Bid.objects.exclude(product__code="day_ahead").values_list("status", flat=True))
+    assert statuses <= {"cleared"}
+
+
+def test_accepted_volumes_are_dispatched_as_given(planned, django_capture_on_commit_callbacks):
+    # given the volumes the curves buy at the price cap
+    _, client, plan_id, plan = planned()
+    volumes = [round(min(p["volumeMw"] for p in c["points"]), 1) for c in plan["dayAheadCurves"]]
+    # when
+    body = record(client, django_capture_on_commit_callbacks, plan_id,
+                  dayAheadAcceptedVolumesMw=volumes)  # fmt: skip
+    # then
+    dispatch = client.execute(DISPATCH, {"id": body["data"]["bidPlanResultsRecord"]["id"]})
+    dispatch = dispatch["data"]["poolDispatch"]
+    assert dispatch["job"]["status"] == "SUCCEEDED", dispatch["job"]
+    assert dispatch["dayAheadVolumeMw"] == volumes
+    setpoints = pd.DataFrame(dispatch["setpoints"])
+    pool_mw = setpoints.groupby("startAt")["powerKw"].sum().sort_index().to_numpy() / 1000
+    assert pool_mw == pytest.approx(np.add(volumes, dispatch["deviationMw"]), abs=1e-3)
+    assert dispatch["reserveCapacityMw"] == {"mfrr_up": [0.0] * 24}
+    assert set(Bid.objects.exclude(product__code="day_ahead").values_list("status", flat=True)) <= {
+        "rejected"
+    }
+
+
+def test_infeasible_dispatch_fails_the_job_naming_the_constraint_family_and_periods(
+    tenant, planned, django_capture_on_commit_callbacks
+):
+    # given a plan, then a fresher heat forecast (after gate closure) far above what the pool
+    # and its boiler can produce in the evening
+    from ainergy.timeseries.services import forecasts_write
+
+    world, client, plan_id, plan = planned(backup_kw=2000.0)
+    stored = BidPlan.objects.get()
+    index = pd.date_range("2024-01-14T23:00Z", periods=24, freq="h")
+    heat_kw = np.full(24, 5000.0)
+    heat_kw[17:20] = 60_000.0  # 18:00–21:00 local
+    forecasts_write(
+        tenant=tenant, series=world["heat"], issued_at=stored.gate_closure_at + dt.timedelta(hours=2),
+        frame=pd.DataFrame({"time": index, "value": heat_kw}), source="test",
+    )  # fmt: skip
+    volumes = [round(min(p["volumeMw"] for p in c["points"]), 1) for c in plan["dayAheadCurves"]]
+    # when
+    body = record(client, django_capture_on_commit_callbacks, plan_id,
+                  dayAheadAcceptedVolumesMw=volumes)  # fmt: skip
+    # then the job failed and GraphQL shows which constraint family cannot hold, and when
+    dispatch = client.execute(DISPATCH, {"id": body["data"]["bidPlanResultsRecord"]["id"]})
+    job = dispatch["data"]["poolDispatch"]["job"]
+    assert (job["status"], job["errorCode"]) == ("FAILED", "INFEASIBLE")
+    error = job["resultSummary"]["error"]
+    family = error["constraint_family"]
+    assert family in ("heat_balance", "terminal_storage"), error
+    assert job["errorMessage"].startswith(
+        f"pool dispatch: infeasible; constraint family '{family}' cannot hold in periods ["
+    )
+    assert (
+        "heat demand from forecast of 'north-heat' issued 2024-01-14T13:00Z" in job["errorMessage"]
+    )
+    assert set(error["period_starts_at"]) & {"2024-01-15T17:00:00Z", "2024-01-15T18:00:00Z"}
+    assert PoolDispatchSetpoint.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "reason"),
+    [
+        ({"dayAheadAcceptedVolumesMw": [1.0] * 23}, "day_ahead_accepted_volumes_mw",
+         "expected 24 values (one per MTU of the day), got 23"),
+        ({}, "day_ahead_clearing_prices_eur_per_mwh",
+         "give either clearing prices or accepted volumes per MTU"),
+        ({"dayAheadClearingPricesEurPerMwh": [50.0] * 23 + [5000.0]},
+         "day_ahead_clearing_prices_eur_per_mwh[23]", "must be between -500 and 4000, got 5000"),
+        ({"dayAheadAcceptedVolumesMw": [0.0] * 24,
+          "reserves": [{"productCode": "mfrr_up", "deliveryStartAt": "2024-01-15T03:30:00+00:00",
+                        "capacityMw": 1.0}]},
+         "reserves[0].delivery_start_at",
+         "no mfrr_up offer of this plan starts at 2024-01-15T03:30:00Z"),
+    ],
+)  # fmt: skip
+def test_bad_results_name_the_field_and_write_nothing(planned, fields, field, reason):
+    # given
+    _, client, plan_id, _ = planned()
+    # when
+    body = client.execute(RECORD, {"input": {"bidPlanId": plan_id, **fields}})
+    # then
+    extensions = body["errors"][0]["extensions"]
+    assert (extensions["field"], extensions["reason"]) == (field, reason)
+    assert MarketResult.objects.count() == PoolDispatch.objects.count() == 0
+    assert Job.objects.count() == 1
+    assert set(Bid.objects.values_list("status", flat=True)) == {"draft"}
+
+
+def test_results_are_recorded_once(planned, django_capture_on_commit_callbacks):
+    _, client, plan_id, plan = planned()
+    volumes = [0.0] * 24
+    record(client, django_capture_on_commit_callbacks, plan_id, dayAheadAcceptedVolumesMw=volumes)
+    again = client.execute(
+        RECORD, {"input": {"bidPlanId": plan_id, "dayAheadAcceptedVolumesMw": volumes}}
+    )
+    assert again["errors"][0]["extensions"]["reason"] == (
+        "results of this bid plan are already recorded"
+    )
+    assert PoolDispatch.objects.count() == 1
