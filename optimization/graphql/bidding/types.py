@@ -226,7 +226,9 @@ class BidPlanType(relay.Node):
             ],
         )
 
-    @strawberry_django.field(prefetch_related=[_bids_prefetch("day_ahead_bids", True)])
+    @strawberry_django.field(
+        only=["tenant_id"], prefetch_related=[_bids_prefetch("day_ahead_bids", True)]
+    )
     def day_ahead_curves(self, root: models.BidPlan) -> list[DayAheadCurve]:
         curves = []
         for bid in _bids(root, "day_ahead_bids", True):
@@ -246,7 +248,9 @@ class BidPlanType(relay.Node):
             )
         return curves
 
-    @strawberry_django.field(prefetch_related=[_bids_prefetch("reserve_bids", False)])
+    @strawberry_django.field(
+        only=["tenant_id"], prefetch_related=[_bids_prefetch("reserve_bids", False)]
+    )
     def reserve_offers(self, root: models.BidPlan) -> list[ReserveCapacityOffer]:
         offers = []
         for bid in _bids(root, "reserve_bids", False):
@@ -266,6 +270,7 @@ class BidPlanType(relay.Node):
         return offers
 
     @strawberry_django.field(
+        only=["tenant_id", "delivery_day", "mtu_minutes"],
         prefetch_related=[_bids_prefetch("day_ahead_bids", True)],
         select_related=["market_account", "pool__bidding_zone"],
     )
