@@ -11,4 +11,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tenant/", views.choose_tenant, name="choose_tenant"),
     path("schedules/<int:schedule_id>/", views.household_schedule, name="household_schedule"),
+    path("bid-plans/<int:bid_plan_id>/curves.csv", views.bid_plan_curves, name="bid_plan_curves"),
 ]

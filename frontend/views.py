@@ -76,3 +76,28 @@ def choose_tenant(request):
         request.session[SESSION_TENANT_KEY] = chosen.tenant_id
         return redirect("frontend:dashboard")
     return render(request, "frontend/choose_tenant.html", {"memberships": memberships})
+
+
+@login_required
+def bid_plan_curves(request, bid_plan_id: int):
+    """The bid plan's day-ahead curves as a Nord Pool-style CSV, for the portal user's tenant."""
+    from django.http import HttpResponse
+
+    from ainergy.common.errors import NotFoundError
+    from optimization.selectors.bidding import bid_plan_bids, bid_plan_get
+    from optimization.services.bidding import bid_plan_export
+
+    tenant = request.principal.tenant
+    try:
+        if tenant is None:
+            raise NotFoundError("Bid plan not found.")
+        plan = bid_plan_get(tenant, bid_plan_id)
+    except NotFoundError:
+        raise Http404("Bid plan not found.") from None
+    response = HttpResponse(
+        bid_plan_export(plan, bid_plan_bids(plan), "csv"), content_type="text/csv"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="bid-plan-{plan.pk}-{plan.delivery_day}.csv"'
+    )
+    return response

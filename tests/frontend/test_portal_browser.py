@@ -147,3 +147,23 @@ def test_wrong_password_is_refused(browser, live_server, world):
     page.click("button[type=submit]")
     assert page.url.startswith(live_server.url + "/login/")
     assert "Please enter a correct username and password" in page.content()
+
+
+def test_bid_plan_curves_download_is_tenant_scoped(client, tenant, other_tenant):
+    """The portal's CSV download answers 404 for another tenant's plan, like a missing one."""
+    from tenants.services import user_get_or_create
+    from tests.optimization.app.bidding_world import build_pool, make_plan, public_series
+
+    public_series()
+    plan = make_plan(tenant, build_pool(tenant))["plan"]
+    owner = user_get_or_create(email="owner@alpha.dk")
+    client.force_login(owner)
+    response = client.get(f"/bid-plans/{plan.pk}/curves.csv")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    assert (
+        response.content.decode().count("\n") == 1 + 2 * 4
+    )  # header + 2 hourly curves of 4 points
+    stranger = user_get_or_create(email="owner@bravo.dk")
+    client.force_login(stranger)
+    assert client.get(f"/bid-plans/{plan.pk}/curves.csv").status_code == 404
+    assert client.get("/bid-plans/999999/curves.csv").status_code == 404
