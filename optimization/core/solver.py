@@ -225,7 +225,11 @@ def _to_model(program: SparseProgram) -> mb.Model:
 
 
 def _run(
-    program: SparseProgram, method: str, time_limit_s: float | None, mip_gap: float
+    program: SparseProgram,
+    method: str,
+    time_limit_s: float | None,
+    mip_gap: float,
+    extra: str = "",
 ) -> tuple[mb.SolveStatus, mb.Solver, float, float]:
     if method not in _METHOD_PARAMETERS:
         raise ValueError(f"method must be one of {sorted(_METHOD_PARAMETERS)}, got {method!r}")
@@ -233,7 +237,7 @@ def _run(
     model = _to_model(program)
     load_time = time.perf_counter() - started
     solver = mb.Solver("highs")
-    parameters = [_QUIET, _METHOD_PARAMETERS[method]]
+    parameters = [_QUIET, _METHOD_PARAMETERS[method], extra]
     if program.is_integer().any():
         parameters.append(f"mip_rel_gap={mip_gap}")
     solver.set_solver_specific_parameters("\n".join(p for p in parameters if p))
@@ -251,8 +255,13 @@ def solve(
     time_limit_s: float | None = 60.0,
     mip_gap: float = 1e-4,
     explain: bool = True,
+    parameters: str = "",
 ) -> SolveResult:
     """Solve ``program`` with HiGHS through OR-Tools.
+
+    ``parameters``: extra HiGHS options, one ``key=value`` per line (e.g.
+    ``mip_max_improving_sols=1`` to stop a MILP at its first feasible point). A MILP stopped by
+    the time limit with an incumbent returns it with status ``"feasible"``.
 
     Raises
     ------
@@ -262,9 +271,16 @@ def solve(
     TransientError
         Time limit reached without a feasible point (worth retrying with more time).
     """
-    status, solver, solve_time, load_time = _run(program, method, time_limit_s, mip_gap)
+    status, solver, solve_time, load_time = _run(program, method, time_limit_s, mip_gap, parameters)
     helper = solver._Solver__solve_helper  # vectorised access to values
-    if status in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE) and helper.has_solution():
+    timed_out_with_incumbent = (
+        status not in (mb.SolveStatus.INFEASIBLE, mb.SolveStatus.UNBOUNDED)
+        and program.is_integer().any()
+        and helper.has_solution()
+    )  # HiGHS "time limit reached" with an incumbent comes back as NOT_SOLVED/UNKNOWN
+    if (
+        status in (mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE) and helper.has_solution()
+    ) or timed_out_with_incumbent:
         return SolveResult(
             status="optimal" if status == mb.SolveStatus.OPTIMAL else "feasible",
             objective=float(solver.objective_value),

@@ -102,9 +102,17 @@ class DispatchResult:
 
 
 def dispatch_pool(
-    problem: DispatchProblem, *, time_limit_s: float = 60.0, mip_gap: float = 1e-3
+    problem: DispatchProblem,
+    *,
+    time_limit_s: float = 60.0,
+    mip_gap: float = 1e-3,
+    first_feasible: bool = False,
 ) -> DispatchResult:
-    """Solve the dispatch MILP; raises ``InfeasibleError`` naming family and periods."""
+    """Solve the dispatch MILP; raises ``InfeasibleError`` naming family and periods.
+
+    At the time limit the best schedule found is returned with ``status="feasible"``.
+    ``first_feasible=True`` stops at the first feasible schedule (a deliverability check).
+    """
     problem.validate()
     hps = problem.pool.heat_pumps
     n_h, n_t, n_p = len(hps), len(problem.index), len(problem.products)
@@ -263,7 +271,13 @@ def dispatch_pool(
                 periods=periods,
             )
 
-    solution = lp.solve(m, method="auto", time_limit_s=time_limit_s, mip_gap=mip_gap)
+    solution = lp.solve(
+        m,
+        method="auto",
+        time_limit_s=time_limit_s,
+        mip_gap=mip_gap,
+        parameters="mip_max_improving_sols=1" if first_feasible else "",
+    )
     v = solution.values
     missing = {
         pr.name: (v[shortfall[i]] if shortfall.shape[1] else np.zeros(n_t))

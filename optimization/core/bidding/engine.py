@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from ainergy.common.errors import ValidationError
+from ainergy.common.errors import InfeasibleError, ValidationError
 from optimization.core.bidding.curves import make_curve
 from optimization.core.bidding.model import PoolBiddingModel, UnitArrays, build_units, cvar
 from optimization.core.bidding.problem import BiddingProblem
 from optimization.core.bidding.result import BidResult, ReserveOffer
-from optimization.core.bidding.scaling import aggregate_units, cluster_units, derate_reserves
+from optimization.core.bidding.scaling import (
+    aggregate_units,
+    cluster_units,
+    derate_reserves,
+    select_scenarios,
+    subset_scenarios,
+    subset_units,
+)
 
 FORMULATIONS = ("auto", "per_unit", "clustered")
 
@@ -27,6 +35,7 @@ def solve_bidding(
     method: str = "auto",
     per_unit_size_limit: int = 60_000,
     seed: int = 0,
+    reserve_scenarios: int | None = 10,
 ) -> BidResult:
     """Day-ahead purchase curves, reserve offers and expected schedule for one pool and day.
 
@@ -39,7 +48,14 @@ def solve_bidding(
         certificate that derates reserves to what the units deliver in every scenario.
         ``"auto"``: per_unit while units x scenarios x periods <= ``per_unit_size_limit``.
     time_limit_s
-        Solver time limit [s]; reaching it without a solution raises ``TransientError``.
+        Solver time limit [s] per LP; reaching it without a solution raises ``TransientError``.
+    reserve_scenarios
+        With more scenarios than this (and reserve products), decide in three steps: (1) the
+        reserves and their split from the LP on ``reserve_scenarios`` representative scenarios
+        (fast forward selection), (2) certify and derate them unit by unit in *every* scenario,
+        (3) fix the certified split and optimise curve and schedule on all scenarios. The
+        reserve rows are what make the joint LP slow (docs/bidding.md); this keeps the joint
+        model's size for the curve only. ``None``: one joint extensive form.
 
     Raises
     ------
@@ -58,39 +74,89 @@ def solve_bidding(
     if formulation == "per_unit":
         labels = np.arange(units.n_units)
         model_units = units
-        model = PoolBiddingModel(problem, model_units, scenario_allocation=True).build()
     else:
         labels = cluster_units(units, n_clusters, seed)
         model_units = aggregate_units(units, labels)
-        model = PoolBiddingModel(problem, model_units, scenario_allocation=False).build()
-    build_s = time.perf_counter() - started
-    solution = model.solve(time_limit_s=time_limit_s, method=method)
-    values = solution.values
-    timings = {"build_s": build_s, "load_s": solution.load_time_s, "solve_s": solution.solve_time_s}
-
+    scenario_allocation = formulation == "per_unit"
     n_p, n_t = len(problem.products), problem.scenarios.n_periods
-    reserve = values[model.reserve] if n_p else np.zeros((0, n_t))
-    allocation = values[model.r] if n_p else np.zeros((0, model_units.n_units, 1, n_t))
-    pi = model.probabilities
-    derated_mw: dict[str, float] = {}
-    started = time.perf_counter()
-    if formulation == "per_unit":
-        # the LP allocates per scenario and relaxes on/off; certify a fixed allocation with
-        # exact minimum load (p >= Pmin + up while holding reserve) and derate where needed
-        base = (
-            np.einsum("phst,s->pht", allocation, pi)
-            if allocation.shape[2] > 1
-            else allocation[:, :, 0]
+    n_s = problem.scenarios.n_scenarios
+    timings = {"build_s": 0.0, "load_s": 0.0, "solve_s": 0.0, "derate_s": 0.0}
+    build_s = time.perf_counter() - started
+    pi = np.asarray(problem.scenarios.probabilities, float)
+
+    def run(model: PoolBiddingModel):
+        solution = model.solve(time_limit_s=time_limit_s, method=method)
+        timings["load_s"] += solution.load_time_s
+        timings["solve_s"] += solution.solve_time_s
+        return solution
+
+    reserve_stage = n_p > 0 and reserve_scenarios is not None and n_s > reserve_scenarios
+    used_scenarios = n_s
+    if reserve_stage:
+        # 1. reserves (and their split) from the LP on K representative scenarios
+        started = time.perf_counter()
+        keep, keep_pi = select_scenarios(problem.scenarios, reserve_scenarios)
+        sub_problem = replace(problem, scenarios=subset_scenarios(problem.scenarios, keep, keep_pi))
+        first = PoolBiddingModel(
+            sub_problem, subset_units(model_units, keep), scenario_allocation=scenario_allocation
+        ).build()
+        build_s += time.perf_counter() - started
+        first_solution = run(first)
+        first_values = first_solution.values
+        stage_solve_s = first_solution.solve_time_s
+        reserve = first_values[first.reserve]
+        base = _base_allocation(first_values[first.r], keep_pi)
+        # 2. certified per unit in *all* scenarios, rounded to lots and minimum bids
+        started = time.perf_counter()
+        certified, unit_allocation = derate_reserves(
+            units, labels, reserve, base, problem.products, first.block_of, problem.step_h
         )
-    else:
-        base = allocation[:, :, 0, :]
-    certified, unit_allocation = derate_reserves(
-        units, labels, reserve, base, problem.products, model.block_of, problem.step_h
-    )
-    offered, unit_allocation = _round_offers(problem, model.block_of, certified, unit_allocation)
+        offered, unit_allocation = _round_offers(
+            problem, first.block_of, certified, unit_allocation
+        )
+        timings["derate_s"] += time.perf_counter() - started
+        # 3. curve and schedule on all scenarios with the certified split fixed
+        started = time.perf_counter()
+        model = PoolBiddingModel(problem, model_units, scenario_allocation=False).build()
+        member = np.zeros((model_units.n_units, units.n_units))
+        member[labels, np.arange(units.n_units)] = 1.0
+        model.program.fix(
+            model.r_own[:, :, 0, :], np.einsum("ch,pht->pct", member, unit_allocation)
+        )
+        build_s += time.perf_counter() - started
+        try:
+            solution = run(model)
+            used_scenarios = len(keep)
+        except InfeasibleError:
+            # the aggregated pseudo-units could not carry the certified split (COP averaging):
+            # fall back to the joint extensive form below
+            reserve_stage = False
+    if not reserve_stage:
+        started = time.perf_counter()
+        model = PoolBiddingModel(
+            problem, model_units, scenario_allocation=scenario_allocation
+        ).build()
+        build_s += time.perf_counter() - started
+        solution = run(model)
+        values = solution.values
+        reserve = values[model.reserve] if n_p else np.zeros((0, n_t))
+        started = time.perf_counter()
+        base = _base_allocation(values[model.r], pi) if n_p else np.zeros((0, units.n_units, n_t))
+        # the LP relaxes on/off (and may allocate per scenario): certify a fixed allocation with
+        # exact minimum load (p >= Pmin + up while holding reserve) and derate where needed
+        certified, unit_allocation = derate_reserves(
+            units, labels, reserve, base, problem.products, model.block_of, problem.step_h
+        )
+        offered, unit_allocation = _round_offers(
+            problem, model.block_of, certified, unit_allocation
+        )
+        timings["derate_s"] += time.perf_counter() - started
+    values = solution.values
+    timings["build_s"] = build_s
+    derated_mw: dict[str, float] = {}
     for i, product in enumerate(problem.products):
         derated_mw[product.name] = float(np.max(reserve[i] - offered[i], initial=0.0))
-    timings["derate_s"] = time.perf_counter() - started
+    started = time.perf_counter()
 
     curves = tuple(
         make_curve(
@@ -106,16 +172,16 @@ def solve_bidding(
     )
     scenario_cost, components = model.scenario_costs(values)
     lost_revenue = np.zeros(len(pi))
-    for i, product in enumerate(problem.products):
+    for i, product in enumerate(problem.products if not reserve_stage else ()):
         price = np.asarray(problem.scenarios.capacity_price_eur_per_mw_h[product.name], float)
         lost_revenue += problem.step_h * (price * (reserve[i] - offered[i])[None, :]).sum(axis=1)
     scenario_cost = scenario_cost + lost_revenue
     if n_p:
         components["reserve_revenue"] = components.get("reserve_revenue", 0.0) + lost_revenue
     expected = _expected_schedule(values, model, units, labels, pi)
-    timings["total_s"] = (
-        time.perf_counter() - started + build_s + solution.load_time_s + solution.solve_time_s
-    )
+    timings["total_s"] = time.perf_counter() - started + sum(timings.values())
+    if reserve_stage:
+        timings["solve_reserve_stage_s"] = stage_solve_s
     return BidResult(
         index=problem.scenarios.index,
         heat_pump_ids=tuple(hp.heat_pump_id for hp in problem.pool.heat_pumps),
@@ -132,9 +198,10 @@ def solve_bidding(
         cvar_eur=cvar(scenario_cost, pi, problem.risk.cvar_alpha),
         scenario_cost_eur=scenario_cost,
         expected_components_eur={k: float(pi @ v) for k, v in components.items()},
-        formulation=formulation
-        if formulation == "per_unit"
-        else f"clustered({model_units.n_units})",
+        formulation=(
+            formulation if formulation == "per_unit" else f"clustered({model_units.n_units})"
+        )
+        + (f"+reserves({used_scenarios}/{n_s})" if reserve_stage else ""),
         status=solution.status,
         timings_s=timings,
         model_size={
@@ -143,7 +210,15 @@ def solve_bidding(
             "nonzeros": solution.n_nonzeros,
         },
         derated_mw=derated_mw,
+        lp_objective_eur=float(solution.objective),
     )
+
+
+def _base_allocation(allocation: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """Scenario-independent split (P, H, T) from the LP's (P, H, S or 1, T) allocation."""
+    if allocation.shape[2] > 1:
+        return np.einsum("phst,s->pht", allocation, pi)
+    return allocation[:, :, 0, :]
 
 
 def _round_offers(

@@ -194,8 +194,12 @@ class PoolBiddingModel:
         pmax = units.power_max_mw[:, None, None]
         self.p = m.add_variables("power_mw", shape, 0.0, np.broadcast_to(pmax, shape))
         has_start_cost = (units.start_cost_eur > 0).any() and n_t > 1
+        # start proxy in MW of on-fraction rise (su / Pmax = started fraction): unit coefficients
         self.su = m.add_variables(
-            "start_fraction", (n_h, n_s, n_t - 1) if has_start_cost else (n_h, n_s, 0), 0.0, 1.0
+            "start_mw",
+            (n_h, n_s, n_t - 1) if has_start_cost else (n_h, n_s, 0),
+            0.0,
+            np.broadcast_to(pmax, (n_h, n_s, max(n_t - 1, 0)) if has_start_cost else (n_h, n_s, 0)),
         )
         self.e = m.add_variables(
             "storage_mwh",
@@ -300,17 +304,17 @@ class PoolBiddingModel:
         )
 
     def add_start_constraints(self) -> None:
-        """Start-cost proxy ``su[t] >= (p[t] - p[t-1]) / Pmax`` for t >= 1.
+        """Start-cost proxy ``su[t] >= p[t] - p[t-1]`` [MW] for t >= 1, costed ``c_start su / Pmax``.
 
         With the on-fraction relaxed to ``u = p / Pmax`` a start is a rise of the on-fraction;
-        exact starts (binaries) are left to the dispatch MILP.
+        exact starts (binaries) are left to the dispatch MILP. (``su`` is kept in MW rather than
+        as a fraction so that the rows have unit coefficients: better conditioned for the IPM.)
         """
         if self.su.shape[2] == 0:
             return
-        inv = 1.0 / self.units.power_max_mw[:, None, None]
         self.program.add_constraints(
             "start",
-            [(1.0, self.su), (-inv, self.p[:, :, 1:]), (inv, self.p[:, :, :-1])],
+            [(1.0, self.su), (-1.0, self.p[:, :, 1:]), (1.0, self.p[:, :, :-1])],
             lower=0.0,
             periods=self._periods()[1:],
         )
@@ -380,12 +384,12 @@ class PoolBiddingModel:
                 shape=self.p.shape,
                 periods=self._periods(),
             )
-        terms = [(-(pmax - pmin), self.p)]
+        # divided by Pmax (unit coefficient on ``up``) so that cluster-sized units stay well scaled
+        frac = pmin / pmax
+        terms = [(-(1.0 - frac), self.p)]
+        terms += self._direction_terms("up", 1.0) if up else []
         terms += (
-            self._direction_terms("up", np.broadcast_to(pmax, self.p.shape)[None]) if up else []
-        )
-        terms += (
-            self._direction_terms("down", np.broadcast_to(pmin, self.p.shape)[None]) if down else []
+            self._direction_terms("down", np.broadcast_to(frac, self.p.shape)[None]) if down else []
         )
         self.program.add_constraints(
             "reserve_headroom_up",
@@ -448,9 +452,9 @@ class PoolBiddingModel:
             terms.append(
                 (
                     "start",
-                    np.broadcast_to(u.start_cost_eur[:, None, None], self.su.shape).transpose(
-                        0, 2, 1
-                    ),
+                    np.broadcast_to(
+                        (u.start_cost_eur / u.power_max_mw)[:, None, None], self.su.shape
+                    ).transpose(0, 2, 1),
                     self.su.transpose(0, 2, 1),
                 )
             )

@@ -87,6 +87,8 @@ class BidResult:
     timings_s: dict[str, float] = field(default_factory=dict)
     model_size: dict[str, int] = field(default_factory=dict)
     derated_mw: dict[str, float] = field(default_factory=dict)
+    #: objective of the (last) LP as solved, before certification (a bound, not deliverable)
+    lp_objective_eur: float = float("nan")
 
     def to_json(self) -> dict:
         return {

@@ -16,13 +16,14 @@ scenario, and reports the first period where no dispatch exists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.cluster.vq import kmeans2
 
+from forecasting.core.scenarios import fast_forward_selection
 from optimization.core.bidding.model import UnitArrays
-from optimization.core.bidding.problem import ReserveProductRules
+from optimization.core.bidding.problem import ReserveProductRules, Scenarios
 
 _EPS = 1e-7
 
@@ -210,3 +211,52 @@ def derate_reserves(
         derated[i] = block_min[blocks]
     scale = np.where(pool_capability > _EPS, derated / np.maximum(pool_capability, _EPS), 0.0)
     return derated, capability * scale[:, None, :]
+
+
+def select_scenarios(scenarios: Scenarios, n_scenarios: int) -> tuple[np.ndarray, np.ndarray]:
+    """K representative scenarios (fast forward selection) and their probabilities.
+
+    Each scenario is the vector of all its series (day-ahead, imbalance and capacity prices, heat
+    demand, source temperature), every series scaled by its spread; identical scenarios are at
+    distance 0, so they are merged first. Dropped scenarios give their probability to the nearest
+    kept one (Heitsch & Römisch).
+    """
+    series = [
+        scenarios.day_ahead_price_eur_per_mwh,
+        scenarios.imbalance_price_eur_per_mwh,
+        scenarios.heat_demand_mw,
+        scenarios.source_temperature_c,
+        *scenarios.capacity_price_eur_per_mw_h.values(),
+    ]
+    scaled = []
+    for values in series:
+        values = np.asarray(values, float)
+        spread = float(values.std())
+        scaled.append((values - values.mean()) / spread if spread > 0 else 0.0 * values)
+    keep, probabilities = fast_forward_selection(
+        np.hstack(scaled), n_scenarios, np.asarray(scenarios.probabilities, float)
+    )
+    order = np.argsort(keep)
+    return keep[order], probabilities[order]
+
+
+def subset_scenarios(
+    scenarios: Scenarios, keep: np.ndarray, probabilities: np.ndarray
+) -> Scenarios:
+    """The scenarios ``keep`` with new ``probabilities``."""
+    return replace(
+        scenarios,
+        probabilities=np.asarray(probabilities, float),
+        day_ahead_price_eur_per_mwh=np.asarray(scenarios.day_ahead_price_eur_per_mwh)[keep],
+        imbalance_price_eur_per_mwh=np.asarray(scenarios.imbalance_price_eur_per_mwh)[keep],
+        heat_demand_mw=np.asarray(scenarios.heat_demand_mw)[keep],
+        source_temperature_c=np.asarray(scenarios.source_temperature_c)[keep],
+        capacity_price_eur_per_mw_h={
+            k: np.asarray(v)[keep] for k, v in scenarios.capacity_price_eur_per_mw_h.items()
+        },
+    )
+
+
+def subset_units(units: UnitArrays, keep: np.ndarray) -> UnitArrays:
+    """Unit arrays restricted to the scenarios ``keep``."""
+    return replace(units, cop=units.cop[:, keep], heat_demand_mw=units.heat_demand_mw[:, keep])
