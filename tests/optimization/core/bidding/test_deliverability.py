@@ -8,7 +8,7 @@ import pytest
 
 from optimization.core.bidding import DispatchProblem, dispatch_pool, product_rules, solve_bidding
 from optimization.core.bidding.model import build_units
-from optimization.core.bidding.scaling import reserve_deliverability
+from optimization.core.bidding.scaling import reserve_deliverability, select_scenarios
 from optimization.core.bidding.synthetic import synthetic_problem
 
 
@@ -71,6 +71,38 @@ def test_clustered_offers_are_certified_unit_by_unit_in_every_scenario():
     assert result.formulation == "clustered(3)"
     assert sum(v.sum() for v in result.reserve_capacity_mw.values()) > 0
     _check_every_scenario(problem, result)
+
+
+def test_reserve_stage_offers_are_certified_in_all_scenarios_not_only_the_selected_ones():
+    # given three heat pumps and six scenarios, reserves decided on three representative ones
+    problem = synthetic_problem(3, 6, mtu_minutes=60, seed=2)
+    # when
+    result = solve_bidding(problem, formulation="per_unit", reserve_scenarios=3)
+    # then the curve is optimised on all six, the offers certified and dispatchable in all six
+    assert result.formulation == "per_unit+reserves(3/6)"
+    assert result.day_ahead_volume_mw.shape == (6, 24)
+    assert sum(v.sum() for v in result.reserve_capacity_mw.values()) > 0
+    _check_every_scenario(problem, result)
+
+
+def test_scenario_selection_merges_identical_scenarios_first():
+    # given scenarios 0 and 1 identical, scenario 2 different, equiprobable
+    problem = synthetic_problem(1, 3, mtu_minutes=60, seed=1)
+    scen = problem.scenarios
+    twin = {
+        "day_ahead_price_eur_per_mwh": scen.day_ahead_price_eur_per_mwh[[0, 0, 2]],
+        "imbalance_price_eur_per_mwh": scen.imbalance_price_eur_per_mwh[[0, 0, 2]],
+        "heat_demand_mw": scen.heat_demand_mw[[0, 0, 2]],
+        "source_temperature_c": scen.source_temperature_c[[0, 0, 2]],
+        "capacity_price_eur_per_mw_h": {
+            k: v[[0, 0, 2]] for k, v in scen.capacity_price_eur_per_mw_h.items()
+        },
+    }
+    # when two are kept
+    keep, probabilities = select_scenarios(replace(scen, **twin), 2)
+    # then one of the twins carries both their probabilities
+    assert sorted(keep.tolist()) in ([0, 2], [1, 2])
+    assert probabilities.tolist() == pytest.approx([2 / 3, 1 / 3])
 
 
 def test_symmetric_fcr_is_offered_in_constant_four_hour_blocks():

@@ -35,7 +35,7 @@ def _pool(storage_mwh=0.0, backup_mw=0.0):
     )
 
 
-def _dispatch(pool, heat, reserve=None):
+def _dispatch(pool, heat, reserve=None, non_delivery_penalty=None):
     n = len(heat)
     products = (product_rules("mfrr_up"),) if reserve is not None else ()
     return dispatch_pool(
@@ -51,6 +51,7 @@ def _dispatch(pool, heat, reserve=None):
             reserve_capacity_mw={"mfrr_up": np.array(reserve, float)}
             if reserve is not None
             else {},
+            non_delivery_penalty_eur_per_mw_h=non_delivery_penalty,
         )
     )
 
@@ -89,6 +90,17 @@ def test_dispatch_names_reserve_allocation_when_more_reserve_was_accepted_than_h
     # then
     assert error.value.extra["constraint_family"] == "reserve_allocation"
     assert error.value.extra["periods"] == [1]
+
+
+def test_soft_reserves_report_the_shortfall_and_charge_the_non_delivery_penalty():
+    # given the same 1.4 MW accepted against 1.0 MW headroom, reserves soft at 100 EUR/MW/h
+    pool = _pool(storage_mwh=10.0, backup_mw=10.0)
+    # when
+    plan = _dispatch(pool, [3.0, 3.0, 3.0], reserve=[0.0, 1.4, 0.0], non_delivery_penalty=100.0)
+    # then exactly the 0.4 MW the unit cannot hold is missing, for one hour: 40 EUR
+    assert plan.reserve_shortfall_mw["mfrr_up"].round(6).tolist() == [0.0, 0.4, 0.0]
+    assert plan.unit_reserve_mw["mfrr_up"].round(6).tolist() == [[0.0, 1.0, 0.0]]
+    assert plan.costs_eur["non_delivery"] == pytest.approx(40.0, abs=1e-6)
 
 
 def test_bad_problem_names_the_field():
