@@ -6,12 +6,22 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ainergy.assets.models import TechnologyCatalogueEntry
-from ainergy.common.errors import ValidationError
+from ainergy.common.errors import NotFoundError, ValidationError
 from optimization.core.household.technology import TechnologyCatalogue, catalogue_from_dict
 
 
 def asset_list(tenant, model) -> QuerySet:
     return model.objects.for_tenant(tenant)
+
+
+def asset_get(tenant, model, pk, field: str = "id"):
+    """A tenant's object by primary key; a missing and another tenant's object read alike."""
+    try:
+        return model.objects.for_tenant(tenant).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(
+            f"{model._meta.verbose_name.capitalize()} not found.", {"field": field}
+        ) from None
 
 
 def catalogue_entries(tenant) -> list[TechnologyCatalogueEntry]:

@@ -25,6 +25,7 @@ from ainergy.assets.models import (
     TechnologyCatalogueEntry,
     ThermalStorage,
 )
+from ainergy.assets.selectors import asset_get
 from ainergy.common.errors import NotFoundError, ValidationError
 from ainergy.markets.models import MarketAccount
 
@@ -104,15 +105,6 @@ RULES: dict[type[models.Model], dict[str, Range]] = {
 }
 
 ASSET_MODELS = tuple(RULES)
-
-
-def _owned(tenant, model, pk, field: str):
-    """A tenant's object by primary key; missing and foreign read alike."""
-    label = model._meta.verbose_name.capitalize()
-    try:
-        return model.objects.for_tenant(tenant).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError(f"{label} not found.", {"field": field}) from None
 
 
 def _check_fractions(instance, low: str, high: str, *middle: str) -> None:
@@ -217,7 +209,9 @@ def _apply(tenant, instance, data: Mapping[str, Any]) -> None:
         if key in REFERENCES:
             model, field = REFERENCES[key]
             setattr(
-                instance, field, _owned(tenant, model, value, field) if value is not None else None
+                instance,
+                field,
+                asset_get(tenant, model, value, field) if value is not None else None,
             )
         elif key in ("source_temperature_series_id", "sink_temperature_series_id"):
             from ainergy.timeseries.selectors import series_get
@@ -278,7 +272,7 @@ def asset_create(*, tenant, model: type[models.Model], data: Mapping[str, Any]):
 
 @transaction.atomic
 def asset_update(*, tenant, model: type[models.Model], asset_id: int, data: Mapping[str, Any]):
-    instance = _owned(tenant, model, asset_id, "id")
+    instance = asset_get(tenant, model, asset_id, "id")
     instance = model.objects.select_for_update().get(pk=instance.pk)
     _apply(tenant, instance, data)
     _validate(tenant, instance)
@@ -291,7 +285,7 @@ def asset_update(*, tenant, model: type[models.Model], asset_id: int, data: Mapp
 
 @transaction.atomic
 def asset_delete(*, tenant, model: type[models.Model], asset_id: int) -> int:
-    instance = _owned(tenant, model, asset_id, "id")
+    instance = asset_get(tenant, model, asset_id, "id")
     pk = instance.pk
     instance.delete()
     return pk
@@ -304,7 +298,7 @@ def _set_pool_members(tenant, pool: Pool, heat_pump_ids) -> None:
         )
     pumps = []
     for position, pump_id in enumerate(heat_pump_ids):
-        pump = _owned(tenant, HeatPump, pump_id, f"heat_pump_ids[{position}]")
+        pump = asset_get(tenant, HeatPump, pump_id, f"heat_pump_ids[{position}]")
         if pump.site.bidding_zone_id != pool.bidding_zone_id:
             raise ValidationError(
                 f"heat_pump_ids[{position}]",

@@ -22,13 +22,15 @@ class Mutation:
     @strawberry.mutation(extensions=[WRITE])
     def series_create(self, info: Info, input: SeriesInput) -> SeriesType:
         from ainergy.assets.models import HeatPump, Site
-        from ainergy.assets.services import _owned
+        from ainergy.assets.selectors import asset_get
 
         data = input_data(input)
         tenant = info.context.tenant
-        site = _owned(tenant, Site, data.pop("site_id"), "site_id") if data.get("site_id") else None
+        site = (
+            asset_get(tenant, Site, data.pop("site_id"), "site_id") if data.get("site_id") else None
+        )
         heat_pump = (
-            _owned(tenant, HeatPump, data.pop("heat_pump_id"), "heat_pump_id")
+            asset_get(tenant, HeatPump, data.pop("heat_pump_id"), "heat_pump_id")
             if data.get("heat_pump_id")
             else None
         )
@@ -67,11 +69,11 @@ class Mutation:
         self, info: Info, input: MeterDataAuthorizationInput
     ) -> MeterDataAuthorizationType:
         from ainergy.assets.models import Site
-        from ainergy.assets.services import _owned
+        from ainergy.assets.selectors import asset_get
         from ainergy.timeseries.sync import meter_data_authorization_create
 
         tenant = info.context.tenant
-        site = _owned(tenant, Site, decode_id(input.site_id, "Site", "Site"), "site_id")
+        site = asset_get(tenant, Site, decode_id(input.site_id, "Site", "Site"), "site_id")
         return meter_data_authorization_create(
             tenant=tenant,
             site=site,
