@@ -259,9 +259,9 @@ def solve(
 ) -> SolveResult:
     """Solve ``program`` with HiGHS through OR-Tools.
 
-    ``parameters``: extra HiGHS options, one ``key=value`` per line (e.g.
-    ``mip_max_improving_sols=1`` to stop a MILP at its first feasible point). A MILP stopped by
-    the time limit with an incumbent returns it with status ``"feasible"``.
+    ``parameters``: extra HiGHS options, one ``key=value`` per line. (Not
+    ``mip_max_improving_sols``: through model_builder it reports feasible MILPs infeasible.) A
+    MILP stopped by the time limit with an incumbent returns it with status ``"feasible"``.
 
     Raises
     ------

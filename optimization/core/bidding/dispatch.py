@@ -106,12 +106,10 @@ def dispatch_pool(
     *,
     time_limit_s: float = 60.0,
     mip_gap: float = 1e-3,
-    first_feasible: bool = False,
 ) -> DispatchResult:
     """Solve the dispatch MILP; raises ``InfeasibleError`` naming family and periods.
 
     At the time limit the best schedule found is returned with ``status="feasible"``.
-    ``first_feasible=True`` stops at the first feasible schedule (a deliverability check).
     """
     problem.validate()
     hps = problem.pool.heat_pumps
@@ -271,13 +269,7 @@ def dispatch_pool(
                 periods=periods,
             )
 
-    solution = lp.solve(
-        m,
-        method="auto",
-        time_limit_s=time_limit_s,
-        mip_gap=mip_gap,
-        parameters="mip_max_improving_sols=1" if first_feasible else "",
-    )
+    solution = lp.solve(m, method="auto", time_limit_s=time_limit_s, mip_gap=mip_gap)
     v = solution.values
     missing = {
         pr.name: (v[shortfall[i]] if shortfall.shape[1] else np.zeros(n_t))
