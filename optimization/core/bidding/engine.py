@@ -104,7 +104,7 @@ def solve_bidding(
         first_solution = run(first)
         first_values = first_solution.values
         stage_solve_s = first_solution.solve_time_s
-        reserve = first_values[first.reserve]
+        reserve = np.maximum(first_values[first.reserve], 0.0)
         base = _base_allocation(first_values[first.r], keep_pi)
         # 2. certified per unit in *all* scenarios, rounded to lots and minimum bids
         started = time.perf_counter()
@@ -139,7 +139,7 @@ def solve_bidding(
         build_s += time.perf_counter() - started
         solution = run(model)
         values = solution.values
-        reserve = values[model.reserve] if n_p else np.zeros((0, n_t))
+        reserve = np.maximum(values[model.reserve], 0.0) if n_p else np.zeros((0, n_t))
         started = time.perf_counter()
         base = _base_allocation(values[model.r], pi) if n_p else np.zeros((0, units.n_units, n_t))
         # the LP relaxes on/off (and may allocate per scenario): certify a fixed allocation with
@@ -215,7 +215,11 @@ def solve_bidding(
 
 
 def _base_allocation(allocation: np.ndarray, pi: np.ndarray) -> np.ndarray:
-    """Scenario-independent split (P, H, T) from the LP's (P, H, S or 1, T) allocation."""
+    """Scenario-independent split (P, H, T) from the LP's (P, H, S or 1, T) allocation.
+
+    Clipped at 0: solver noise (-1e-12) must not reach the offers or the dispatch.
+    """
+    allocation = np.maximum(allocation, 0.0)
     if allocation.shape[2] > 1:
         return np.einsum("phst,s->pht", allocation, pi)
     return allocation[:, :, 0, :]
