@@ -22,7 +22,7 @@ from ainergy.common.timegrid import LOCAL_TZ, delivery_day_periods
 from optimization.core.bidding.case import Case, read_series, to_mtu
 from optimization.core.bidding.dispatch import DispatchProblem, dispatch_pool
 from optimization.core.bidding.engine import solve_bidding
-from optimization.core.bidding.problem import BiddingProblem, Pool, Scenarios
+from optimization.core.bidding.problem import BiddingProblem, Scenarios
 
 PRICE, TEMP = "price_eur_per_mwh", "temperature_c"
 
@@ -177,17 +177,18 @@ def _mean(s: Scenarios) -> Scenarios:
     )
 
 
-def _inflexible(pool: Pool) -> Pool:
-    """Heat-led: the storage is held at its initial level (no shifting)."""
-    hps = tuple(
-        replace(
-            hp,
-            storage_min_soc_fraction=hp.storage_initial_soc_fraction,
-            storage_max_soc_fraction=hp.storage_initial_soc_fraction,
-        )
-        for hp in pool.heat_pumps
+def _flat_price(s: Scenarios) -> Scenarios:
+    """Heat-led: the mean forecast with every price flattened to its daily mean (no signal)."""
+    mean = _mean(s)
+
+    def flat(a: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(a.mean(axis=1, keepdims=True), a.shape).copy()
+
+    return replace(
+        mean,
+        day_ahead_price_eur_per_mwh=flat(mean.day_ahead_price_eur_per_mwh),
+        imbalance_price_eur_per_mwh=flat(mean.imbalance_price_eur_per_mwh),
     )
-    return replace(pool, heat_pumps=hps)
 
 
 def run_strategy(
@@ -200,10 +201,12 @@ def run_strategy(
         "stochastic": forecast,
         "deterministic": _mean(forecast),
         "perfect_foresight": realised,
-        "heat_led": _mean(forecast),
+        "heat_led": _flat_price(forecast),
     }[strategy]
     if strategy == "heat_led":
-        pool, products = _inflexible(pool), ()
+        # no market flexibility: no reserves, and a plan made against a flat price, so the
+        # storage only serves the heat (minimum load, starts), never price shifting
+        products = ()
     problem = BiddingProblem(
         pool=pool,
         scenarios=_on_mtu(scen, mtu),
@@ -228,6 +231,12 @@ def run_strategy(
             day_ahead_price_eur_per_mwh=price,
             products=products,
             reserve_capacity_mw=bid.reserve_capacity_mw,
+            # heat-led does not chase the realised prices in dispatch either
+            expected_imbalance_price_eur_per_mwh=(
+                _on_mtu(scen, mtu).day_ahead_price_eur_per_mwh[0]
+                if strategy == "heat_led"
+                else None
+            ),
             deviation_penalty_eur_per_mwh=case.imbalance_penalty_eur_per_mwh,
             non_delivery_penalty_eur_per_mw_h=case.non_delivery_penalty_eur_per_mw_h,
         )
