@@ -113,7 +113,7 @@ def reserve_deliverability(
     products: tuple[ReserveProductRules, ...],
     step_h: float,
 ) -> Deliverability:
-    """Exact feasibility of per-unit reserves (P, H, T) in every scenario, ignoring ramp limits.
+    """Feasibility of per-unit reserves (P, H, T) in every scenario (sufficient condition).
 
     Notes
     -----
@@ -123,11 +123,19 @@ def reserve_deliverability(
     adds heat. With one storage state the reachable set of E_t is an interval:
     ``[max(a lo_{t-1} + dt(COP p_min - D), L_t), min(a hi_{t-1} + dt(COP p_max + Bmax - D), U_t)]``;
     the unit is infeasible where it empties, or when ``hi_T < E_0`` (terminal level).
+
+    Ramp limits are included conservatively: ``p_t <= ramp dt`` as well, so that any power
+    sequence inside the bounds (including starts from and stops to 0) respects
+    ``|p_t - p_{t-1}| <= ramp dt``. Exact when ``ramp dt >= Pmax`` (ramps cannot bind);
+    otherwise sufficient, not necessary (it gives up the power above ``ramp dt``).
     """
     up, down, energy_up, energy_down = _direction_sums(allocation, products)  # (H, T)
     held = (up + down) > _EPS
     p_low = np.where(held, units.power_min_mw[:, None] + up, 0.0)
-    p_high = units.power_max_mw[:, None] - down
+    # ramps, conservatively: with every power in [0, ramp dt] any sequence respects
+    # |p_t - p_{t-1}| <= ramp dt (also starts from and stops to 0), so cap p there
+    ramp_step = np.where(np.isfinite(units.ramp_mw_per_h), units.ramp_mw_per_h * step_h, np.inf)
+    p_high = np.minimum(units.power_max_mw[:, None] - down, ramp_step[:, None])
     n_h, n_s, n_t = units.cop.shape
     a = units.storage_retention_per_step[:, None]
     lower = np.repeat(units.storage_initial_mwh[:, None], n_s, axis=1)
