@@ -8,16 +8,12 @@ import binascii
 import datetime as dt
 
 from django.http import HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from ainergy.common.errors import (
-    ApplicationError,
-    AuthenticationError,
     NotFoundError,
-    PermissionDeniedError,
     ValidationError,
 )
-from ainergy.common.rest import error_response, json_endpoint
+from ainergy.common.rest import json_endpoint
 from optimization.selectors.bidding import (
     bid_plan_bids,
     bid_plan_get,
@@ -84,30 +80,12 @@ def _bid_plan_pk(value: str) -> int:
         raise NotFoundError("Bid plan not found.") from None
 
 
-@csrf_exempt
-def bid_plan_curves(request, bid_plan_id: str):
-    """GET /api/v1/bid-plans/<id>/curves?format=csv|json: the curve order as a download.
-
-    Authenticated like ``json_endpoint`` (bearer token with ``read``); errors are JSON.
-    """
-    if request.method != "GET":
-        response = error_response(ValidationError("method", f"{request.method} not allowed"))
-        response.status_code = 405
-        response["Allow"] = "GET"
-        return response
-    principal = getattr(request, "principal", None)
-    try:
-        if principal is None or not getattr(request, "is_token_request", False):
-            raise AuthenticationError("Send 'Authorization: Bearer <token>'.")
-        if not principal.has("read"):
-            raise PermissionDeniedError(
-                "Permission denied: this requires the 'read' permission.", {"required": "read"}
-            )
-        plan = bid_plan_get(principal.tenant, _bid_plan_pk(bid_plan_id))
-        export_format = request.GET.get("format", "csv")
-        text = bid_plan_export(plan, bid_plan_bids(plan), export_format)
-    except ApplicationError as error:
-        return error_response(error)
+@json_endpoint(methods=("GET",), grant="read")
+def bid_plan_curves(request, principal, bid_plan_id: str):
+    """GET /api/v1/bid-plans/<id>/curves?format=csv|json: the curve order as a download."""
+    plan = bid_plan_get(principal.tenant, _bid_plan_pk(bid_plan_id))
+    export_format = request.GET.get("format", "csv")
+    text = bid_plan_export(plan, bid_plan_bids(plan), export_format)
     content_type = "text/csv" if export_format == "csv" else "application/json"
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = (

@@ -3,15 +3,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
-
 from ainergy.assets.models import TechnologyCatalogueEntry
 from ainergy.common.errors import NotFoundError, ValidationError
 from optimization.core.household.technology import TechnologyCatalogue, catalogue_from_dict
-
-
-def asset_list(tenant, model) -> QuerySet:
-    return model.objects.for_tenant(tenant)
 
 
 def asset_get(tenant, model, pk, field: str = "id"):

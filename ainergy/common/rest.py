@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from ainergy.common.errors import (
@@ -52,7 +52,8 @@ def parse_json_body(request: HttpRequest) -> object:
 
 
 def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
-    """Decorate ``view(request, principal, **kwargs) -> dict`` into a token-authenticated endpoint.
+    """Decorate ``view(request, principal, **kwargs) -> dict | HttpResponse`` into a
+    token-authenticated endpoint (a dict becomes JSON; a response, e.g. a download, passes).
 
     Only bearer tokens (devices, partner apps) may call it; CSRF does not apply to them.
     """
@@ -87,6 +88,8 @@ def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
                 payload = view(request, principal, **kwargs)
             except ApplicationError as error:
                 return error_response(error)
+            if isinstance(payload, HttpResponse):
+                return payload
             status = payload.pop("_status", 200) if isinstance(payload, dict) else 200
             return JsonResponse(payload, status=status, safe=False)
 

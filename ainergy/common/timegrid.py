@@ -59,18 +59,8 @@ def periods_in_day(day: dt.date, mtu_minutes: int = 15, tz: ZoneInfo = LOCAL_TZ)
     return int((end - start) / dt.timedelta(minutes=check_mtu_minutes(mtu_minutes)))
 
 
-def local_delivery_day(moment: dt.datetime, tz: ZoneInfo = LOCAL_TZ) -> dt.date:
-    """The local delivery day a UTC instant belongs to."""
-    return require_aware(moment, "moment").astimezone(tz).date()
-
-
 def local_days(index: pd.DatetimeIndex, tz: ZoneInfo = LOCAL_TZ) -> pd.Index:
     """Local delivery day of each timestamp of a tz-aware index (for grouping per day)."""
     if index.tz is None:
         raise ValidationError("time_utc", "naive timestamps; expected tz-aware UTC")
     return pd.Index(index.tz_convert(tz).date, name="local_day")
-
-
-def step_hours(mtu_minutes: int) -> float:
-    """Length of one MTU in hours."""
-    return check_mtu_minutes(mtu_minutes) / 60.0

@@ -16,12 +16,13 @@ from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import WRITE
 
 
-def _node_type_name(field: str) -> str:
+def _node_type_name(field: str) -> tuple[str, str]:
+    """``heat_pump_ids`` → ("HeatPump", "Heat pump"); ``*_series_id`` → ("Series", "Series")."""
     stem = field.removesuffix("_ids").removesuffix("_id")
-    stem = {"source_temperature_series": "series", "sink_temperature_series": "series"}.get(
-        stem, stem
-    )
-    return "".join(part.capitalize() for part in stem.split("_"))
+    if stem.endswith("series"):
+        stem = "series"
+    parts = stem.split("_")
+    return "".join(part.capitalize() for part in parts), " ".join(parts).capitalize()
 
 
 def input_data(value: Any) -> dict[str, Any]:
@@ -32,13 +33,15 @@ def input_data(value: Any) -> dict[str, Any]:
         if item is UNSET:
             continue
         if isinstance(item, list) and item and all(isinstance(x, relay.GlobalID) for x in item):
-            type_name = _node_type_name(field.name)
-            item = [decode_id(gid, type_name, type_name) for gid in item]
+            item = [decode_id(gid, *_node_type_name(field.name)) for gid in item]
         elif isinstance(item, relay.GlobalID):
-            type_name = _node_type_name(field.name)
-            item = decode_id(item, type_name, type_name)
+            item = decode_id(item, *_node_type_name(field.name))
         elif hasattr(type(item), "__members__"):  # enums carry their value
             item = item.value
+        elif dataclasses.is_dataclass(item):
+            item = dataclasses.asdict(item)
+        elif isinstance(item, list):
+            item = [dataclasses.asdict(x) if dataclasses.is_dataclass(x) else x for x in item]
         data[field.name] = item
     return data
 

@@ -32,14 +32,6 @@ def series_get(tenant, series_id: int) -> Series:
         raise NotFoundError("Series not found.") from None
 
 
-def series_get_by_key(tenant, key: str) -> Series:
-    """The tenant's series with ``key``, else the public one (tenant's own wins)."""
-    series = series_list(tenant).filter(key=key).order_by("tenant_id").first()
-    if series is None:
-        raise NotFoundError("Series not found.")
-    return series
-
-
 def _window(start, end) -> tuple[dt.datetime, dt.datetime]:
     start = require_aware(start, "start")
     end = require_aware(end, "end")

@@ -128,12 +128,7 @@ def _upsert_postgresql(
                 f"SELECT EXISTS (SELECT 1 FROM {table} WHERE series_id = %s AND time >= %s AND time <= %s)",
                 [series_id, frame["time"].min(), frame["time"].max()],
             )
-            if not cursor.fetchone()[0] and not constants.keys() - {
-                "series_id",
-                "source",
-                "received_at",
-                "issued_at",
-            }:
+            if not cursor.fetchone()[0]:
                 _copy_direct(cursor, table, columns, constants, payload)
                 return
         cursor.execute(f"DROP TABLE IF EXISTS staging_{table}")

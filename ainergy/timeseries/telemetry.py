@@ -14,7 +14,7 @@ from ainergy.common.errors import ValidationError
 from ainergy.timeseries.kinds import get_kind
 from ainergy.timeseries.models import Series
 from ainergy.timeseries.services import SeriesBatch, observations_ingest, series_create
-from ainergy.timeseries.validation import parse_time, parse_value
+from ainergy.timeseries.validation import check_physical_range, parse_time, parse_value
 
 TELEMETRY_RESOLUTION_MINUTES = 1
 
@@ -92,13 +92,12 @@ def telemetry_ingest(*, tenant, readings: Any, source: str = "device") -> dict:
                         f"{where}.is_on", f"expected true or false, got {value!r}"
                     )
                 value = 1.0 if value else 0.0
-            value = parse_value(value, f"{where}.{name}")
-            kind = get_kind(MEASUREMENTS[name])
-            if not kind.minimum <= value <= kind.maximum:
-                raise ValidationError(
-                    f"{where}.{name}",
-                    f"{value:g} {kind.unit} is outside the physical range [{kind.minimum:g}, {kind.maximum:g}]",
-                )
+            value = check_physical_range(
+                get_kind(MEASUREMENTS[name]),
+                parse_value(value, f"{where}.{name}"),
+                f"{where}.{name}",
+                name_kind=False,
+            )
             points[(pumps[device_id].pk, MEASUREMENTS[name])].append({"time": time, "value": value})
     by_pk = {pump.pk: pump for pump in pumps.values()}
     batches = [

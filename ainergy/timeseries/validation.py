@@ -45,6 +45,18 @@ def parse_value(value: Any, field: str) -> float:
     return number
 
 
+def check_physical_range(series_kind, value: float, field: str, *, name_kind: bool = True) -> float:
+    """``value`` if it lies in the kind's physical range, else ValidationError naming ``field``."""
+    if not series_kind.minimum <= value <= series_kind.maximum:
+        suffix = f" of {series_kind.code}" if name_kind else ""
+        raise ValidationError(
+            field,
+            f"{value:g} {series_kind.unit} is outside the physical range "
+            f"[{series_kind.minimum:g}, {series_kind.maximum:g}]{suffix}",
+        )
+    return value
+
+
 def validate_points(
     points: Iterable[Mapping[str, Any]],
     *,
@@ -89,13 +101,9 @@ def validate_points(
                 f"duplicate timestamp {time.isoformat()} (also at position {seen[time]})",
             )
         seen[time] = position
-        value = parse_value(point["value"], f"{where}.value")
-        if not series_kind.minimum <= value <= series_kind.maximum:
-            raise ValidationError(
-                f"{where}.value",
-                f"{value:g} {series_kind.unit} is outside the physical range "
-                f"[{series_kind.minimum:g}, {series_kind.maximum:g}] of {kind}",
-            )
+        value = check_physical_range(
+            series_kind, parse_value(point["value"], f"{where}.value"), f"{where}.value"
+        )
         times.append(time)
         values.append(value)
     frame = pd.DataFrame({"time": pd.DatetimeIndex(times), "value": values})
