@@ -1093,17 +1093,18 @@ def schedule_household(problem: ScheduleProblem, time_limit_s: float = 30.0) -> 
         storage_mask, grid_mask = binding_periods(problem)
     else:
         storage_mask, grid_mask = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    solve_time = 0.0
-    for solve_count in range(1, MAX_EXACTNESS_ROUNDS + 1):
+    solve_time, solve_count = 0.0, 0
+    while True:
         program, columns = build_schedule_model(problem, storage_mask, grid_mask)
         solution = solve_schedule(program, problem, time_limit_s)
         solve_time += solution.wall_time_s
+        solve_count += 1
         if not problem.is_storage_exact:
             break
         storage_overlap, grid_overlap = _overlaps(problem, columns, solution.values)
         new_storage = storage_overlap & ~storage_mask
         new_grid = grid_overlap & ~grid_mask
-        if not new_storage.any() and not new_grid.any():
+        if (not new_storage.any() and not new_grid.any()) or solve_count >= MAX_EXACTNESS_ROUNDS:
             break
         storage_mask = storage_mask | storage_overlap
         grid_mask = grid_mask | grid_overlap
@@ -1229,9 +1230,7 @@ def _project_state(
     if state.tank_energy_kwh is not None and isinstance(store, HotWaterTank):
         keep = (1.0 - store.loss_fraction_per_h) ** remaining_h
         demand = float(np.asarray(store.heat_demand_kw)[position])
-        changes["tank_energy_kwh"] = keep * state.tank_energy_kwh + remaining_h * (
-            heat_in - demand
-        )
+        changes["tank_energy_kwh"] = keep * state.tank_energy_kwh + remaining_h * (heat_in - demand)
     if state.indoor_temperature_c is not None and isinstance(store, BuildingModel):
         r = store.thermal_resistance_k_per_kw
         a = math.exp(-remaining_h / (r * store.thermal_capacitance_kwh_per_k))
@@ -1384,6 +1383,4 @@ def replan_from_state(
         else np.asarray(problem.co2_intensity_g_per_kwh)[keep],
     )
     result = schedule_household(new_problem, time_limit_s)
-    return replace(
-        result, state_alignment=alignment, assumptions=(*result.assumptions, *notes)
-    )
+    return replace(result, state_alignment=alignment, assumptions=(*result.assumptions, *notes))

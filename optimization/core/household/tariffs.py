@@ -44,7 +44,9 @@ class HourlyRate:
 
     This is the shape of an Energi Data Service ``DatahubPricelist`` record (``Price1`` …
     ``Price24``). Entries of different ``charge_code`` add up (e.g. N1's ``CD`` and its rebate
-    ``CD R``); for one code, the entry with the latest ``valid_from`` applies.
+    ``CD R``); for one code, the entry with the latest ``valid_from`` applies. A main code must
+    cover every date billed; a supplement code (``is_supplement``, e.g. a rebate) adds where it
+    has an entry and nothing elsewhere.
     """
 
     valid_from: dt.date
@@ -53,6 +55,7 @@ class HourlyRate:
     charge_code: str = ""
     source: str = ""
     is_verified: bool = True
+    is_supplement: bool = False
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,7 @@ def _dso_series(
     n = len(dates)
     if table.dso_tariff:
         total = np.zeros(n)
+        covered = np.zeros(n, dtype=bool)
         for code in sorted({rate.charge_code for rate in table.dso_tariff}):
             values = np.full(n, np.nan)
             # Latest valid_from wins where one code's entries overlap: apply oldest first.
@@ -328,14 +332,22 @@ def _dso_series(
                     mask &= dates < rate.valid_to
                 values[mask] = np.asarray(rate.prices_dkk_per_kwh)[hours[mask]]
                 if mask.any() and not rate.is_verified:
-                    unverified.add(f"tariff_table.dso_tariff ({code}): {rate.source or 'no source'}")
-            if np.isnan(values).any():
-                day = dates[np.isnan(values)][0]
+                    unverified.add(
+                        f"tariff_table.dso_tariff ({code}): {rate.source or 'no source'}"
+                    )
+            gap = np.isnan(values)
+            is_supplement = all(r.is_supplement for r in entries)
+            if gap.any() and not is_supplement:
                 label = f" (charge {code})" if code else ""
                 raise ValidationError(
-                    "tariff_table.dso_tariff", f"no rate{label} valid on local date {day}"
+                    "tariff_table.dso_tariff", f"no rate{label} valid on local date {dates[gap][0]}"
                 )
-            total += values
+            covered |= ~gap
+            total += np.where(gap, 0.0, values)
+        if not covered.all():
+            raise ValidationError(
+                "tariff_table.dso_tariff", f"no rate valid on local date {dates[~covered][0]}"
+            )
         return total, np.full(n, "", dtype=object)
     months = np.array([d.month for d in dates])
     period = np.asarray(table.period_by_local_hour, dtype=object)[hours]
@@ -626,6 +638,7 @@ def _hourly_rates(data: Mapping[str, Any]) -> tuple[HourlyRate, ...]:
                 charge_code=str(entry.get("charge_type_code", "")),
                 source=str(entry.get("source", "")),
                 is_verified=_flag(entry, field),
+                is_supplement=bool(entry.get("is_supplement", False)),
             )
         )
     return tuple(rates)
@@ -706,3 +719,127 @@ def tariff_table_from_dict(data: Mapping[str, Any]) -> TariffTable:
         grid_company=str(data.get("grid_company", "")),
         source=str(data.get("source", "")),
     )
+
+
+ENERGINET_GLN = "5790000432752"
+ENERGINET_CHARGE_CODES = {"transmission": "40000", "system": "41000", "electricity_tax": "EA-001"}
+
+
+def _record_date(record: Mapping[str, Any], key: str, position: int) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) > 10 and text[10:].strip("T0:") not in ("", "Z"):
+        raise ValidationError(
+            f"price_list[{position}].{key}",
+            f"{text!r}: the household bill switches rates at local midnight only",
+        )
+    return text[:10]
+
+
+def tariff_table_dict_from_pricelist(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    grid_company_gln: str,
+    charge_type_codes: Sequence[str],
+    supplement_charge_type_codes: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    vat_fraction: Sequence[Mapping[str, Any]],
+    exchange_rate_dkk_per_eur: float,
+    export_fee_dkk_per_kwh: float = 0.0,
+    supplier_markup_dkk_per_kwh: float = 0.0,
+    energinet_gln: str = ENERGINET_GLN,
+    name: str = "",
+    source: str = "",
+) -> dict[str, Any]:
+    """A tariff table (JSON form, see :func:`tariff_table_from_dict`) from price-list records.
+
+    Parameters
+    ----------
+    records : sequence of mapping
+        ``DatahubPricelist`` records (``GLN_Number``, ``ChargeType``, ``ChargeTypeCode``,
+        ``Note``, ``ValidFrom``, ``ValidTo``, ``Price1`` … ``Price24`` [DKK/kWh]), optionally
+        with ``source`` and ``is_verified``. Only tariffs (``D03``) are used.
+    grid_company_gln, charge_type_codes, supplement_charge_type_codes, notes
+        The DSO's household (C) tariff: its main codes, supplement codes (rebates) and, when
+        given, the ``Note`` values to keep.
+    vat_fraction : sequence of mapping
+        Dated VAT rates (``valid_from``, ``valid_to``, ``value``, ``source``).
+    exchange_rate_dkk_per_eur, export_fee_dkk_per_kwh, supplier_markup_dkk_per_kwh : float
+        The contract's figures [DKK/EUR, DKK/kWh].
+
+    Notes
+    -----
+    Energinet's transmission (40000) and system (41000) tariffs and the elafgift (EA-001) are
+    flat: only ``Price1`` is published. ``ValidFrom``/``ValidTo`` are local times and must be
+    midnights.
+    """
+    dso_codes = {str(code) for code in charge_type_codes}
+    supplements = {str(code) for code in supplement_charge_type_codes}
+    wanted_notes = {str(note) for note in notes}
+    dso: list[dict[str, Any]] = []
+    flat: dict[str, list[dict[str, Any]]] = {key: [] for key in ENERGINET_CHARGE_CODES}
+    code_to_key = {code: key for key, code in ENERGINET_CHARGE_CODES.items()}
+    for position, record in enumerate(records):
+        if str(record.get("ChargeType", "D03")) != "D03":
+            continue
+        gln, code = str(record.get("GLN_Number")), str(record.get("ChargeTypeCode"))
+        common = {
+            "valid_from": _record_date(record, "ValidFrom", position),
+            "valid_to": _record_date(record, "ValidTo", position),
+            "source": str(record.get("source", "EDS DatahubPricelist")),
+            "is_verified": bool(record.get("is_verified", True)),
+        }
+        prices = [record.get(f"Price{hour}") for hour in range(1, 25)]
+        if gln == grid_company_gln and code in dso_codes | supplements:
+            if wanted_notes and str(record.get("Note", "")) not in wanted_notes:
+                continue
+            if all(price is None for price in prices[1:]):
+                prices = [prices[0]] * 24
+            dso.append(
+                {
+                    **common,
+                    "prices_by_local_hour": prices,
+                    "charge_type_code": code,
+                    "is_supplement": code in supplements and code not in dso_codes,
+                }
+            )
+        elif gln == energinet_gln and code in code_to_key:
+            flat[code_to_key[code]].append({**common, "value": prices[0]})
+    if not dso:
+        raise ValidationError(
+            "grid_company",
+            f"no tariff (D03) of grid company {grid_company_gln} with codes "
+            f"{sorted(dso_codes | supplements)} in the price list",
+        )
+    fx_source = f"{exchange_rate_dkk_per_eur:g} DKK/EUR"
+    return {
+        "name": name,
+        "grid_company": grid_company_gln,
+        "source": source,
+        "exchange_rate_dkk_per_eur": exchange_rate_dkk_per_eur,
+        "dso_tariff_dkk_per_kwh": sorted(
+            dso, key=lambda e: (e["charge_type_code"], e["valid_from"])
+        ),
+        "energinet_transmission_dkk_per_kwh": flat["transmission"],
+        "energinet_system_dkk_per_kwh": flat["system"],
+        "electricity_tax_dkk_per_kwh": flat["electricity_tax"],
+        "vat_fraction": [dict(rate) for rate in vat_fraction],
+        "export_fee_dkk_per_kwh": [
+            {
+                "valid_from": "2000-01-01",
+                "valid_to": None,
+                "value": export_fee_dkk_per_kwh,
+                "source": f"supplier contract (given; {fx_source} applies to spot)",
+            }
+        ],
+        "supplier_markup_dkk_per_kwh": [
+            {
+                "valid_from": "2000-01-01",
+                "valid_to": None,
+                "value": supplier_markup_dkk_per_kwh,
+                "source": "supplier contract (given)",
+            }
+        ],
+    }

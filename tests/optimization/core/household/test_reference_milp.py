@@ -246,9 +246,7 @@ def test_the_lp_relaxation_burns_energy_on_the_most_negative_day(dk1_spot):
     index, price = day_prices(dk1_spot, "2023-07-02")
     relaxed = scheduler_problem(index, price, load_kw=0.5, allow_export=False)
     # when
-    lp = schedule_household(
-        ScheduleProblem(**{**relaxed.__dict__, "is_storage_exact": False})
-    )
+    lp = schedule_household(ScheduleProblem(**{**relaxed.__dict__, "is_storage_exact": False}))
     exact = schedule_household(relaxed)
     # then the relaxation overlaps and reports a lower (unattainable) cost
     assert lp.max_storage_overlap_kw > 1.0
