@@ -104,6 +104,12 @@ class BidPlan(TenantScopedModel):
         "source temperature per period: the dispatch's defaults",
     )
     assumptions = models.JSONField(default=list, blank=True)
+    diagnostics = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why the curves look as they do: per MTU the highest buy price [EUR/MWh] with "
+        "the value behind it, must-buy volume [MW] and the binding reason of 0-MW steps",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -258,6 +264,38 @@ class PoolDispatch(TenantScopedModel):
     # results
     heat_demand_source = models.CharField(max_length=200, blank=True, default="")
     deviation_mw = models.JSONField(default=list, blank=True, help_text="Power − cleared [MW]")
+    deviation_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Per period: the constraint family that makes the cleared position "
+        "undeliverable where the pool deviates, else an empty string",
+    )
+    day_ahead_price_eur_per_mwh = models.JSONField(
+        default=list, blank=True, help_text="Recorded clearing price per period [EUR/MWh]"
+    )
+    imbalance_price_eur_per_mwh = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Stored imbalance price per period [EUR/MWh]; null where none is published",
+    )
+    deviation_price_source = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="imbalance_price (published), penalty (conservative penalty) or mixed",
+    )
+    deviation_penalty_eur_per_mwh = models.FloatField(
+        null=True, blank=True, help_text="Penalty on |deviation| where no imbalance price exists"
+    )
+    reserve_shortfall_mw = models.JSONField(
+        default=dict, blank=True, help_text="{product code: accepted MW not held per period}"
+    )
+    solve_status = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="optimal, feasible (time limit, best incumbent) or fallback (heuristic)",
+    )
     costs_eur = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
