@@ -147,7 +147,9 @@ class BidPlanUnit(TenantScopedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["tenant", "heat_pump", "delivery_day"], name="bidplanunit_tenant_hp")
+            models.Index(
+                fields=["tenant", "heat_pump", "delivery_day"], name="bidplanunit_tenant_hp"
+            )
         ]
 
 
@@ -189,7 +191,9 @@ class BidPlanResults(TenantScopedModel):
             models.UniqueConstraint(fields=["bid_plan", "version"], name="bidplanresults_version"),
         ]
         indexes = [
-            models.Index(fields=["tenant", "bid_plan", "version"], name="bidplanresults_tenant_plan")
+            models.Index(
+                fields=["tenant", "bid_plan", "version"], name="bidplanresults_tenant_plan"
+            )
         ]
 
 
@@ -216,7 +220,9 @@ class BidPlanEvent(TenantScopedModel):
 
     class Meta:
         ordering = ["bid_plan", "at", "id"]
-        indexes = [models.Index(fields=["tenant", "bid_plan", "at"], name="bidplanevent_tenant_plan")]
+        indexes = [
+            models.Index(fields=["tenant", "bid_plan", "at"], name="bidplanevent_tenant_plan")
+        ]
 
 
 class BidPlanSchedulePeriod(TenantScopedModel):

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         ('assets', '0004_pool_membership_retire'),
         ('jobs', '0001_initial'),
         ('markets', '0003_results_versions'),
-        ('optimization', '0002_bidding'),
+        ('optimization', '0003_bidding_diagnostics'),
         ('tenants', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
