@@ -296,6 +296,8 @@ def bid_for_strategy(case: Case, strategy: str, forecast: Scenarios, realised: R
         day_ahead=case.day_ahead,
         risk=case.risk,
         imbalance_penalty_eur_per_mwh=case.imbalance_penalty_eur_per_mwh,
+        non_delivery_penalty_eur_per_mw_h=case.non_delivery_penalty_eur_per_mw_h,
+        uncertainty_margin=case.uncertainty_margin,
     )
     return solve_bidding(problem, time_limit_s=120), products
 

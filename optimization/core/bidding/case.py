@@ -18,6 +18,7 @@ from optimization.core.bidding.problem import (
     Pool,
     ReserveProductRules,
     RiskConfig,
+    UncertaintyMargin,
     product_rules,
 )
 
@@ -42,7 +43,7 @@ class Case:
     non_delivery_penalty_eur_per_mw_h: float = 100.0
     imbalance_fee_eur_per_mwh: float = 0.0
     dispatch_time_limit_s: float = 60.0
-    reserve_margin: dict[str, Any] | None = None
+    uncertainty_margin: UncertaintyMargin | None = None
 
 
 def _require(raw: dict, key: str, kind: type | tuple, where: str = "") -> Any:
@@ -141,16 +142,22 @@ def load_case(path: str | Path) -> Case:
         dispatch_time_limit_s=_non_negative(
             raw.get("dispatch_time_limit_s", 60.0), "dispatch_time_limit_s"
         ),
-        reserve_margin=_reserve_margin(raw.get("reserve_margin")),
+        uncertainty_margin=_uncertainty_margin(raw.get("uncertainty_margin")),
     )
 
 
-def _reserve_margin(value: Any) -> dict[str, Any] | None:
+def _uncertainty_margin(value: Any) -> UncertaintyMargin | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ValidationError("reserve_margin", "expected an object or null")
-    return value
+        raise ValidationError("uncertainty_margin", "expected an object or null")
+    known = {f.name for f in fields(UncertaintyMargin)}
+    unknown = set(value) - known
+    if unknown:
+        raise ValidationError(f"uncertainty_margin.{sorted(unknown)[0]}", "unknown field")
+    margin = UncertaintyMargin(**value)
+    margin.validate()
+    return margin
 
 
 def _non_negative(value: Any, field: str) -> float:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimization.core.bidding.model import EXTENSION_POINTS, UnitArrays
+from optimization.core.bidding.model import UnitArrays
 
 
 def must_consume(units: UnitArrays, step_h: float) -> np.ndarray:
@@ -208,7 +208,7 @@ def extension_points(
     top_price: float,
     cap: float,
     tick: float,
-    max_steps: int = EXTENSION_POINTS // 2,
+    max_steps: int = 4,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Curve points above the top scenario price: a step down at each value (grouped into at
     most ``max_steps`` steps, each group priced at its lowest value: never above a value)."""
@@ -281,3 +281,77 @@ def explain_top(
             "(up-reserve held needs this draw)"
         )
     return code, text
+
+
+def pool_gaps(power_min_mw: np.ndarray, power_max_mw: np.ndarray) -> list[tuple[float, float]]:
+    """Open intervals of pool power no on/off combination can draw (exact minimum load).
+
+    Each subset S of units draws ``[sum_S Pmin, sum_S Pmax]``; the gaps are what the union of
+    these intervals leaves out of ``[0, sum Pmax]`` — at least ``(0, min Pmin)``. Subsets are
+    enumerated up to 12 units; larger pools get the ``(0, min Pmin)`` gap only (their intervals
+    overlap beyond it).
+    """
+    pmin, pmax = np.asarray(power_min_mw, float), np.asarray(power_max_mw, float)
+    n = len(pmin)
+    if n <= 12:
+        masks = (np.arange(1, 2**n)[:, None] >> np.arange(n)[None]) & 1
+        intervals = sorted(zip(masks @ pmin, masks @ pmax, strict=True))
+    else:
+        intervals = [(float(pmin.min()), float(pmax.sum()))]
+    gaps, reached = [], 0.0
+    for low, high in intervals:
+        if low > reached + 1e-9:
+            gaps.append((reached, float(low)))
+        reached = max(reached, float(high))
+    return gaps
+
+
+def deliverable_points(
+    prices: np.ndarray,
+    volumes: np.ndarray,
+    gaps: list[tuple[float, float]],
+    floor_mw: float,
+    tick: float,
+    lot: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Curve points whose every cleared volume the pool can draw exactly.
+
+    Volumes are raised to ``floor_mw`` (units holding up-reserve must draw ``Pmin + up``) and a
+    volume inside a gap ``(a, b)`` goes to the nearer end; where the interpolation between two
+    points would cross a gap, it is replaced by a step of one tick at the midpoint price, so at
+    most one tick of prices clears a volume the pool cannot draw. Monotone maps keep the curve
+    non-increasing.
+    """
+    volumes = np.maximum(np.minimum.accumulate(np.asarray(volumes, float)), floor_mw)
+    prices = np.asarray(prices, float)
+    # gap ends on the lot grid, widened, so that rounding to lots cannot land inside a gap
+    gaps = [
+        (float(np.floor(low / lot + 1e-9) * lot), float(np.ceil(high / lot - 1e-9) * lot))
+        for low, high in gaps
+    ]
+    for low, high in gaps:
+        inside = (volumes > low + 1e-9) & (volumes < high - 1e-9)
+        volumes = np.where(inside, np.where(volumes - low < high - volumes, low, high), volumes)
+    out_p, out_v = [float(prices[0])], [float(volumes[0])]
+    for k in range(1, len(prices)):
+        v0, v1, p0, p1 = volumes[k - 1], volumes[k], prices[k - 1], prices[k]
+        for low, high in gaps:
+            if v0 >= high - 1e-9 and v1 <= low + 1e-9 and p1 - p0 > 2 * tick:
+                middle = p0 + (v0 - 0.5 * (low + high)) / (v0 - v1) * (p1 - p0)
+                step = min(max(np.floor(middle / tick) * tick, p0 + tick), p1 - 2 * tick)
+                at_high = p0 + (v0 - high) / (v0 - v1) * (p1 - p0)
+                at_low = p0 + (v0 - low) / (v0 - v1) * (p1 - p0)
+                out_p += [
+                    max(p0, min(at_high, step)),
+                    step,
+                    step + tick,
+                    min(p1, max(at_low, step + tick)),
+                ]
+                out_v += [high, high, low, low]
+        out_p.append(float(p1))
+        out_v.append(float(v1))
+    out_p = list(np.round(np.round(np.array(out_p) / tick) * tick, 10))  # on the tick grid
+    order = np.argsort(np.array(out_p), kind="stable")
+    out_p, out_v = np.array(out_p)[order], np.array(out_v)[order]
+    keep = np.concatenate([[True], np.diff(out_p) > 1e-9])  # one point per price
+    return out_p[keep], np.minimum.accumulate(out_v[keep])
