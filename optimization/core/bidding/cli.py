@@ -33,7 +33,6 @@ def bid(case_path: str) -> dict:
         day_ahead=case.day_ahead,
         risk=case.risk,
         imbalance_penalty_eur_per_mwh=case.imbalance_penalty_eur_per_mwh,
-        non_delivery_penalty_eur_per_mw_h=case.non_delivery_penalty_eur_per_mw_h,
         uncertainty_margin=case.uncertainty_margin,
     )
     result = solve_bidding(problem, formulation=case.raw.get("formulation", "auto"))

@@ -269,10 +269,6 @@ def _value_curves(
     up_held = np.zeros((n_c, n_t))
     if up:
         np.add.at(up_held, labels, unit_allocation[up].sum(axis=0))
-    up_price = np.zeros(n_t)
-    for i in up:
-        name = problem.products[i].name
-        up_price += np.asarray(problem.scenarios.capacity_price_eur_per_mw_h[name]).max(axis=0)
     if labels.max() + 1 == len(problem.pool.heat_pumps) and n_c == len(labels):
         names = [hp.heat_pump_id for hp in problem.pool.heat_pumps]
     else:
@@ -307,10 +303,7 @@ def _value_curves(
             top_price=top_price,
             top_volume_mw=float(volumes[-1]),
             must=must,
-            backup_cost_eur_per_mwh=backup_cost,
             up_reserve_mw=up_held[:, t],
-            up_reserve_value_eur_per_mw_h=float(up_price[t])
-            + problem.non_delivery_penalty_eur_per_mw_h,
             price_cap_eur_per_mwh=cap,
         )
         index_t = problem.scenarios.index[t]
@@ -328,13 +321,8 @@ def _value_curves(
                 prices_t = np.concatenate([grid, ext_prices])
                 volumes_t = np.concatenate([volumes, np.minimum(ext_volumes, volumes[-1])])
             if exact:  # exact minimum load where it matters: reserve floor, no gap volumes
-                volumes_t = np.where(
-                    prices_t <= top_price + 1e-9,
-                    np.maximum(volumes_t, reserve_floor[t]),
-                    volumes_t,
-                )
                 prices_t, volumes_t = deliverable_points(
-                    prices_t, volumes_t, gaps, 0.0, tick, rules.lot_mw
+                    prices_t, volumes_t, gaps, reserve_floor[t], tick, rules.lot_mw
                 )
             curve = make_curve(index_t, prices_t, volumes_t, rules)
             if len(curve.prices_eur_per_mwh) <= rules.max_curve_points:

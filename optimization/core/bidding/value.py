@@ -10,13 +10,13 @@ Per MTU t and (model) unit h, in the scenario s* with the highest price of t:
   between t and t' when t' > t). The cheapest alternative is the value ("storage value" when
   below ``c_B``). (LP duals would not do: where the unit is the marginal producer at t they just
   return ``lambda_t / COP_t``.)
-* reserve opportunity [EUR/MWh]: a unit holding up-reserve must draw ``Pmin + up``; not drawing
-  it loses the capacity payment and pays the non-delivery penalty, spread over that power:
-  ``(max_s lambda_cap + penalty) up / (Pmin + up)``;
-* value ``v = max(lambda_top, COP mu + opportunity)`` [EUR/MWh]: the price up to which buying
-  the unit's share of the top volume is worth it;
-* must-buy [MW]: power the unit has to draw at t whatever the price (heat demand above backup
-  and storage capacity), kept up to the cap.
+* value ``v = max(lambda_top, COP mu)`` [EUR/MWh]: the price up to which buying the unit's
+  share of the top volume is worth it;
+* must-buy [MW], kept up to the cap: power the unit has to draw at t whatever the price — heat
+  demand above backup and storage capacity (``must_consume``), or an accepted up-reserve
+  (``Pmin + up``: the reserve markets clear before the day-ahead gate, and the dispatch holds
+  accepted reserves first, so not buying this power only turns it into imbalance — the reserve
+  commitment is the opportunity the pool already took).
 
 The curve beyond the top scenario price is ``sum_h must_h + sum_h (slice_h - must_h) 1[v_h >=
 price]``, ``slice_h`` = the unit's share of the top volume (its power in s*). Every price the
@@ -76,13 +76,9 @@ class UnitValue:
     value_eur_per_mwh: float
     heat_value_eur_per_mwh_th: float
     cop: float
-    reserve_opportunity_eur_per_mwh: float
     slice_mw: float
     must_mw: float
-
-    @property
-    def reason(self) -> str:
-        return "reserve_opportunity" if self.reserve_opportunity_eur_per_mwh > 0 else "heat_value"
+    must_reason: str  # "", heat_demand, reserve_commitment
 
 
 @dataclass(frozen=True)
@@ -91,8 +87,8 @@ class CurveDiagnostics:
 
     period_start_at: pd.Timestamp
     highest_buy_price_eur_per_mwh: float | None
-    highest_buy_reason: str  # must_buy | backup_value | storage_value | reserve_opportunity |
-    # scenario_plan | none
+    #: must_buy | reserve_commitment | backup_value | storage_value | scenario_plan | none
+    highest_buy_reason: str
     explanation: str
     top_scenario_price_eur_per_mwh: float
     must_buy_mw: float
@@ -163,16 +159,13 @@ def unit_values(
     top_price: float,
     top_volume_mw: float,
     must: np.ndarray,
-    backup_cost_eur_per_mwh: float,
     up_reserve_mw: np.ndarray,
-    up_reserve_value_eur_per_mw_h: float,
     price_cap_eur_per_mwh: float,
 ) -> list[UnitValue]:
     """Values of each (model) unit's share of the top volume at MTU t.
 
     ``power`` (H, S, T) LP power, ``heat_value`` (H,) [EUR/MWh_th] in the top scenario,
-    ``must`` (H, T), ``up_reserve_mw`` (H,) held at t, ``up_reserve_value_eur_per_mw_h``
-    capacity price + non-delivery penalty.
+    ``must`` (H, T) physical must-draw, ``up_reserve_mw`` (H,) up-reserve held at t.
     """
     s = top_scenario
     drawn = np.maximum(power[:, s, t], 0.0)
@@ -180,27 +173,27 @@ def unit_values(
     slices = top_volume_mw * weights / weights.sum()
     cop = units.cop[:, s, t]
     mu = np.maximum(np.asarray(heat_value, float), 0.0)
-    held = up_reserve_mw > 1e-9
-    opportunity = np.where(
-        held,
-        up_reserve_value_eur_per_mw_h
-        * up_reserve_mw
-        / np.maximum(units.power_min_mw + up_reserve_mw, 1e-9),
-        0.0,
-    )
-    values = np.clip(cop * mu + opportunity, top_price, price_cap_eur_per_mwh)
-    return [
-        UnitValue(
-            unit=unit_names[h],
-            value_eur_per_mwh=float(values[h]),
-            heat_value_eur_per_mwh_th=float(mu[h]),
-            cop=float(cop[h]),
-            reserve_opportunity_eur_per_mwh=float(opportunity[h]),
-            slice_mw=float(slices[h]),
-            must_mw=float(min(must[h, t], slices[h])),
+    reserve_must = np.where(up_reserve_mw > 1e-9, units.power_min_mw + up_reserve_mw, 0.0)
+    values = np.clip(cop * mu, top_price, price_cap_eur_per_mwh)
+    out = []
+    for h in range(units.n_units):
+        heat_must, commitment = float(must[h, t]), float(reserve_must[h])
+        must_mw = max(heat_must, commitment)
+        reason = "" if must_mw <= 1e-9 else (
+            "reserve_commitment" if commitment >= heat_must else "heat_demand"
+        )  # fmt: skip
+        out.append(
+            UnitValue(
+                unit=unit_names[h],
+                value_eur_per_mwh=float(values[h]),
+                heat_value_eur_per_mwh_th=float(mu[h]),
+                cop=float(cop[h]),
+                slice_mw=float(max(slices[h], must_mw)),
+                must_mw=must_mw,
+                must_reason=reason,
+            )
         )
-        for h in range(units.n_units)
-    ]
+    return out
 
 
 def extension_points(
@@ -249,13 +242,21 @@ def explain_top(
         return "none", "buys nothing at any price"
     must = [v for v in values if v.must_mw > 1e-6]
     if must and highest >= cap - 1e-6:
-        names = ", ".join(v.unit for v in must)
-        total = sum(v.must_mw for v in must)
-        return (
-            "must_buy",
-            f"must buy {total:.2f} MW at any price: heat demand above backup capacity and "
-            f"storage ({names})",
-        )
+        reserve = [v for v in must if v.must_reason == "reserve_commitment"]
+        heat = [v for v in must if v.must_reason == "heat_demand"]
+        parts = []
+        if reserve:
+            parts.append(
+                f"{sum(v.must_mw for v in reserve):.2f} MW for accepted up-reserve "
+                f"(Pmin + up on {', '.join(v.unit for v in reserve)})"
+            )
+        if heat:
+            parts.append(
+                f"{sum(v.must_mw for v in heat):.2f} MW of heat above backup and storage "
+                f"capacity ({', '.join(v.unit for v in heat)})"
+            )
+        code = "reserve_commitment" if reserve and not heat else "must_buy"
+        return code, "must buy at any price: " + "; ".join(parts)
     if highest <= top_price + 1e-6:
         return (
             "scenario_plan",
@@ -263,24 +264,14 @@ def explain_top(
             f"{top_price:.2f}): above it the plan draws nothing at this MTU",
         )
     best = max(values, key=lambda v: v.value_eur_per_mwh if v.slice_mw > v.must_mw else -1)
-    if best.reserve_opportunity_eur_per_mwh > 0:
-        code = "reserve_opportunity"
-    elif best.heat_value_eur_per_mwh_th >= 0.99 * backup_cost:
-        code = "backup_value"
+    if best.heat_value_eur_per_mwh_th >= 0.99 * backup_cost:
+        code, text = "backup_value", f"backup heat {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th"
     else:
-        code = "storage_value"
-    text = {
-        "backup_value": f"backup heat {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th",
-        "storage_value": f"storage value {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th",
-        "reserve_opportunity": f"heat {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th",
-    }[code]
-    text += f" x COP {best.cop:.2f} ({best.unit})"
-    if best.reserve_opportunity_eur_per_mwh > 0:
-        text += (
-            f" + reserve opportunity {best.reserve_opportunity_eur_per_mwh:.2f} EUR/MWh "
-            "(up-reserve held needs this draw)"
+        code, text = (
+            "storage_value",
+            f"storage value {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th",
         )
-    return code, text
+    return code, f"{text} x COP {best.cop:.2f} ({best.unit})"
 
 
 def pool_gaps(power_min_mw: np.ndarray, power_max_mw: np.ndarray) -> list[tuple[float, float]]:
