@@ -5,7 +5,7 @@ import strawberry
 from ainergy.assets import models, services
 from ainergy.assets.graphql import inputs, types
 from ainergy.graphql.context import Info
-from ainergy.graphql.crud import crud_mutations
+from ainergy.graphql.crud import crud_mutations, input_data
 from ainergy.graphql.permissions import WRITE
 
 ASSETS = [
@@ -55,11 +55,13 @@ for type_name, model, node_type, input_cls, partial_cls in ASSETS:
 def technology_catalogue_override(
     info: Info, input: inputs.CatalogueEntryInput
 ) -> types.TechnologyCatalogueEntryType:
-    return services.catalogue_entry_override(tenant=info.context.tenant, **strawberry.asdict(input))
+    return services.catalogue_entry_override(tenant=info.context.tenant, **input_data(input))
 
 
 _fields["technology_catalogue_override"] = strawberry.mutation(
-    resolver=technology_catalogue_override, extensions=[WRITE]
+    resolver=technology_catalogue_override,
+    extensions=[WRITE],
+    description="Store the tenant's own figures for a catalogue option (overrides the default).",
 )
 
 Mutation = strawberry.type(type("Mutation", (), {"__annotations__": {}, **_fields}))

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
 import strawberry_django
@@ -12,23 +11,32 @@ from strawberry.scalars import JSON
 from ainergy.assets.graphql.types import HeatPumpType, PoolType
 from ainergy.common.timegrid import LOCAL_TZ
 from ainergy.graphql.context import scope_to_tenant
+from ainergy.graphql.vocabulary import choices_enum, graphql_enum
 from ainergy.jobs.graphql.types import JobType
-from ainergy.markets.graphql.types import MarketAccountType
+from ainergy.markets.graphql.enums import BidStatusEnum, MarketProductCodeEnum
+from ainergy.markets.graphql.types import CurvePoint, MarketAccountType
 from ainergy.markets.models import Bid
 from optimization import models
 from optimization.services.bidding import DAY_AHEAD_CODE, bid_plan_export
 
+CurveExportFormat = graphql_enum(
+    "CurveExportFormat",
+    "File format of a Nord Pool-style curve order.",
+    {
+        "CSV": ("csv", "Comma-separated values, one row per MTU and price step."),
+        "JSON": ("json", "JSON document with one curve per MTU."),
+    },
+)
 
-@strawberry.enum(name="CurveExportFormat")
-class CurveExportFormat(Enum):
-    CSV = "csv"
-    JSON = "json"
-
-
-@strawberry.type
-class CurvePoint:
-    price_eur_per_mwh: float
-    volume_mw: float
+ScenarioSourceEnum = choices_enum(
+    "ScenarioSource",
+    "Where a bid plan's price and heat-demand scenarios came from.",
+    models.BidPlan.ScenarioSource,
+    {
+        "STORED_FORECAST": "Scenario paths of stored forecasts issued before gate closure.",
+        "BOOTSTRAP": "Block bootstrap of history before gate closure.",
+    },
+)
 
 
 @strawberry.type
@@ -39,7 +47,7 @@ class DayAheadCurve:
     delivery_start_at: dt.datetime
     delivery_end_at: dt.datetime
     points: list[CurvePoint]
-    status: str
+    status: BidStatusEnum  # type: ignore[valid-type]
     accepted_volume_mw: float | None
     clearing_price_eur_per_mwh: float | None
 
@@ -49,12 +57,12 @@ class ReserveCapacityOffer:
     """Capacity offered (price-taking) for one product and block, certified deliverable."""
 
     bid_id: relay.GlobalID
-    product_code: str
+    product_code: MarketProductCodeEnum  # type: ignore[valid-type]
     delivery_start_at: dt.datetime
     delivery_end_at: dt.datetime
     capacity_mw: float
     capacity_price_eur_per_mw_h: float | None
-    status: str
+    status: BidStatusEnum  # type: ignore[valid-type]
     accepted_capacity_mw: float | None
 
 
@@ -181,11 +189,21 @@ class BidPlanType(relay.Node):
     gate_closure_at: auto
     scenario_count: auto
     seed: auto
-    product_codes: list[str]
+
+    @strawberry_django.field(
+        only=["scenario_source"],
+        description="Where the scenarios came from; null until the job has succeeded.",
+    )
+    def scenario_source(self, root: models.BidPlan) -> ScenarioSourceEnum | None:  # type: ignore[valid-type]
+        return ScenarioSourceEnum(root.scenario_source) if root.scenario_source else None
+
+    @strawberry_django.field(only=["product_codes"], description="Reserve products offered.")
+    def product_codes(self, root: models.BidPlan) -> list[MarketProductCodeEnum]:  # type: ignore[valid-type]
+        return [MarketProductCodeEnum(code) for code in root.product_codes]
+
     cvar_weight: auto
     cvar_alpha: auto
     imbalance_penalty_eur_per_mwh: auto
-    scenario_source: auto
     period_count: auto
     formulation: auto
     derated_mw: JSON
@@ -239,7 +257,7 @@ class BidPlanType(relay.Node):
                     delivery_start_at=bid.delivery_start_at,
                     delivery_end_at=bid.delivery_end_at,
                     points=[CurvePoint(price_eur_per_mwh=p, volume_mw=v) for p, v in bid.curve],
-                    status=bid.status,
+                    status=BidStatusEnum(bid.status),
                     accepted_volume_mw=None if result is None else result.accepted_volume_mw,
                     clearing_price_eur_per_mwh=None
                     if result is None
@@ -258,12 +276,12 @@ class BidPlanType(relay.Node):
             offers.append(
                 ReserveCapacityOffer(
                     bid_id=relay.GlobalID("Bid", str(bid.pk)),
-                    product_code=bid.product.code,
+                    product_code=MarketProductCodeEnum(bid.product.code),
                     delivery_start_at=bid.delivery_start_at,
                     delivery_end_at=bid.delivery_end_at,
                     capacity_mw=bid.capacity_mw,
                     capacity_price_eur_per_mw_h=bid.capacity_price_eur_per_mw_h,
-                    status=bid.status,
+                    status=BidStatusEnum(bid.status),
                     accepted_capacity_mw=None if result is None else result.accepted_volume_mw,
                 )
             )
