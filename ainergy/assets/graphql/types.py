@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
+from django.utils import timezone
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
@@ -13,6 +15,7 @@ from ainergy.assets.graphql.enums import (
     TechnologyEnum,
     TemperatureModeEnum,
 )
+from ainergy.assets.selectors import memberships_covering
 from ainergy.graphql.context import scope_to_tenant
 from ainergy.markets.graphql.types import MarketAccountType, zone_field
 
@@ -89,6 +92,7 @@ class HeatPumpType(relay.Node):
         "Where the sink temperature comes from."
     )
     sink_temperature_c: auto = _f("Fixed sink temperature [°C] (FIXED mode).")
+    retired_at: auto = _f("When it was retired (UTC); null while in service.")
     created_at: auto = _f("When it was created (UTC).")
 
     @strawberry_django.field(
@@ -188,6 +192,15 @@ class BackupHeaterType(relay.Node):
     get_queryset = TenantScoped.get_queryset
 
 
+def _current_memberships(info) -> Prefetch:
+    current = memberships_covering(models.PoolMembership.objects.all(), timezone.now())
+    return Prefetch(
+        "memberships",
+        queryset=current.select_related("heat_pump").order_by("heat_pump_id"),
+        to_attr="current_memberships",
+    )
+
+
 @strawberry_django.type(
     models.Pool,
     name="Pool",
@@ -197,8 +210,19 @@ class PoolType(relay.Node):
     name: auto = _f("Name, unique in the tenant.")
     bidding_zone = zone_field(description="Zone the pool bids in.")
     market_account: MarketAccountType = _f("Market account the pool bids on.")
-    heat_pumps: list[HeatPumpType] = _f("Heat pumps in the pool.")
+    retired_at: auto = _f("When it was retired (UTC); null while in service.")
     created_at: auto = _f("When it was created (UTC).")
+
+    @strawberry_django.field(
+        only=["tenant_id"],
+        prefetch_related=[_current_memberships],
+        description="The pool's members now (past and future members: its memberships).",
+    )
+    def heat_pumps(self, root: models.Pool) -> list[HeatPumpType]:
+        memberships = getattr(root, "current_memberships", None)
+        if memberships is None:
+            memberships = _current_memberships(None).queryset.filter(pool=root)
+        return [m.heat_pump for m in memberships if m.tenant_id == root.tenant_id]
 
     get_queryset = TenantScoped.get_queryset
 
