@@ -124,12 +124,7 @@ def spot(area: str, index: pd.DatetimeIndex) -> np.ndarray:
     ],
 )
 def test_bill_of_a_real_day_recomputed_by_hand(
-    live_price_list,
-    company,
-    area,
-    dso_low,
-    dso_high,
-    dso_peak,  # noqa: F811
+    live_price_list, company, area, dso_low, dso_high, dso_peak
 ):
     # given the live price list stored through the connector, and 2023-04-20's real spot prices
     grid_tariffs_sync(client=live_price_list, companies=[company], now=FETCHED)
@@ -171,8 +166,8 @@ def request(house, **overrides):
 
 def test_schedule_uses_the_grid_company_the_site_names(
     house,
-    data_around,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    data_around,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     # given the site names N1 as its grid company
     site_grid_company_set(tenant=house["site"].tenant, site_id=house["site"].pk, grid_company="n1")
