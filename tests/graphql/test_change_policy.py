@@ -84,9 +84,11 @@ input SiteInput { name: String! }
 
 
 def test_removed_field_is_reported_unless_named():
-    new = OLD.replace("legacy: Int @deprecated(reason: \"use zone\")", "")
+    new = OLD.replace('legacy: Int @deprecated(reason: "use zone")', "")
     assert unnamed_breaking_changes(OLD, new, "") == ["Field Site.legacy was removed."]
-    assert unnamed_breaking_changes(OLD, new, "- `Site.legacy` removed (deprecated since May)") == []
+    assert (
+        unnamed_breaking_changes(OLD, new, "- `Site.legacy` removed (deprecated since May)") == []
+    )
 
 
 def test_changed_type_removed_enum_value_and_new_required_input_are_reported():
