@@ -199,6 +199,17 @@ JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs 
 TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk imports chunk
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
 TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
+# TimescaleDB only (ainergy/timeseries/timescale.py; applied by every `migrate`):
+TIMESCALEDB_COMPRESS_AFTER_DAYS = int(os.environ.get("TIMESCALEDB_COMPRESS_AFTER_DAYS") or 30)
+# [d] raw device telemetry older than this is deleted (hourly/daily aggregates stay); unset: kept
+TIMESCALEDB_TELEMETRY_RETENTION_DAYS = (
+    int(os.environ["TIMESCALEDB_TELEMETRY_RETENTION_DAYS"])
+    if os.environ.get("TIMESCALEDB_TELEMETRY_RETENTION_DAYS")
+    else None
+)
+if TIMESCALEDB_TELEMETRY_RETENTION_DAYS is not None and TIMESCALEDB_TELEMETRY_RETENTION_DAYS < 2:
+    raise ImproperlyConfigured("TIMESCALEDB_TELEMETRY_RETENTION_DAYS must be at least 2 (days)")
+TIMESCALEDB_AGGREGATE_REFRESH_DAYS = 7  # [d] the aggregate refresh policy's window
 REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")  # Fernet keys, newest first
 
