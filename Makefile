@@ -10,7 +10,7 @@ SETTINGS ?= ainergy.settings.production
 QUEUES ?= default,forecasting,bidding,sizing,ingestion
 CONCURRENCY ?= 2
 
-.PHONY: demo test test-fast lint format schema serve worker beat install install-runtime clean
+.PHONY: demo test test-fast test-timescaledb lint format schema serve worker beat install install-runtime clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ demo: install-runtime
 
 test: install
 	$(BIN)/python -m pytest
+
+# tests/timescaledb against a real TimescaleDB engine (WebAssembly PostgreSQL 17 + TimescaleDB, npm)
+test-timescaledb: install
+	bash .ci/timescaledb/suite
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not integration"
