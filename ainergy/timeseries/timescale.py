@@ -26,7 +26,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -333,12 +333,11 @@ def note_write(first_time, last_time, using: str = "default") -> None:
     last = _as_datetime(last_time)
     if first >= now - AGGREGATE_END_OFFSET - dt.timedelta(minutes=1):
         return  # newer than any materialisation: read in real time from raw data
-    pending = connection.__dict__.get("_ainergy_pending_refresh")
-    if pending is None:
-        connection.__dict__["_ainergy_pending_refresh"] = [first, last]
-        transaction.on_commit(lambda: _refresh_pending(using), using=using)
-    else:
-        pending[0], pending[1] = min(pending[0], first), max(pending[1], last)
+    for entry in connection.run_on_commit:  # one refresh per transaction, over the union
+        if isinstance(entry[1], _PendingRefresh) and entry[1].using == using:
+            entry[1].first, entry[1].last = min(entry[1].first, first), max(entry[1].last, last)
+            return
+    transaction.on_commit(_PendingRefresh(using, first, last), using=using)
 
 
 def _as_datetime(value) -> dt.datetime:
@@ -347,22 +346,28 @@ def _as_datetime(value) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _refresh_pending(using: str) -> None:
-    connection = connections[using]
-    first, last = connection.__dict__.pop("_ainergy_pending_refresh", (None, None))
-    if first is None:
-        return
-    # a refresh recomputes the buckets lying wholly inside [start, end): pad by a (local) day
-    start = first - dt.timedelta(days=1, hours=2)
-    end = last + dt.timedelta(days=1, hours=2)
-    horizon = aggregate_horizon()
-    if horizon is not None:
-        start = max(start, horizon)  # never recompute buckets whose raw telemetry is gone
-    if start >= end:
-        return
-    with connection.cursor() as cursor:
-        for view in AGGREGATES:
-            cursor.execute(
-                "CALL refresh_continuous_aggregate(%s, %s::timestamptz, %s::timestamptz)",
-                [view, start, end],
-            )
+class _PendingRefresh:
+    """Refreshes the aggregates over the days written, once the transaction has committed
+    (``refresh_continuous_aggregate`` cannot run inside a transaction block). A rollback drops
+    it together with the writes."""
+
+    def __init__(self, using: str, first: dt.datetime, last: dt.datetime):
+        self.using, self.first, self.last = using, first, last
+
+    def __call__(self) -> None:
+        # a refresh recomputes the buckets lying wholly inside [start, end): pad by a local day
+        start = self.first - dt.timedelta(days=1, hours=2)
+        end = self.last + dt.timedelta(days=1, hours=2)
+        horizon = aggregate_horizon()
+        if horizon is not None:
+            start = max(start, horizon)  # never recompute buckets whose raw telemetry is gone
+        try:
+            with connections[self.using].cursor() as cursor:
+                for view, width in ((HOURLY, dt.timedelta(hours=2)), (DAILY, dt.timedelta(days=2))):
+                    if end - start >= width:  # narrower windows hold no whole bucket
+                        cursor.execute(
+                            "CALL refresh_continuous_aggregate(%s, %s::timestamptz, %s::timestamptz)",
+                            [view, start, end],
+                        )
+        except DatabaseError:  # the data are committed; the refresh policy catches up
+            logger.exception("refreshing the aggregates over %s – %s failed", start, end)

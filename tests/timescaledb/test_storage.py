@@ -8,8 +8,9 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from django.core import checks
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from ainergy.timeseries import selectors, timescale
@@ -263,6 +264,20 @@ def test_a_late_write_into_materialised_and_compressed_history_is_read_at_once(t
     assert_same(daily, oracle_daily(corrected, "max").loc[[day]])
     observations_write_frame(series=series, frame=corrected, source="test")
     assert Observation.objects.filter(series=series).count() == len(raw)
+    # a rolled-back correction changes nothing; the next committed one is refreshed again
+    rejected, accepted = corrected.copy(), corrected.copy()
+    rejected.loc[rejected["time"] == target, "value"] = 555.0
+    accepted.loc[accepted["time"] == target, "value"] = 777.0
+    with pytest.raises(RuntimeError), transaction.atomic():
+        observations_write_frame(series=series, frame=rejected[rejected["time"] == target],
+                                 source="correction")  # fmt: skip
+        raise RuntimeError("rolled back")
+    hourly = selectors.observations_resampled(series, *window, resolution_minutes=60)
+    assert_same(hourly, oracle_hourly(corrected, *window, "mean"))
+    observations_write_frame(series=series, frame=accepted[accepted["time"] == target],
+                             source="correction")  # fmt: skip
+    hourly = selectors.observations_resampled(series, *window, resolution_minutes=60)
+    assert_same(hourly, oracle_hourly(accepted, *window, "mean"))
 
 
 def test_raw_telemetry_retention_keeps_its_aggregates_and_other_series(
