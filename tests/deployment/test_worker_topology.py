@@ -19,6 +19,7 @@ from ainergy.workers import FAMILIES, worker_command
 from tests.deployment.conftest import production_env, requires_services
 from tests.optimization.app.bidding_world import build_pool, load_around
 from tests.optimization.app.conftest import gid, house, load_data, tariff_table  # noqa: F401
+from tests.optimization.app.test_household_sizing import sizing_input as household_sizing_input
 
 SIZING = (
     """mutation($input: SizingStudyInput!) { sizingStudyRequest(input: $input) { job { id } } }"""
@@ -74,21 +75,13 @@ def workload(tenant, house, tariff_table, load_data, token_client, settings):  #
     settings.JOB_QUEUE_PREFIX = prefix
     settings.CELERY_TASK_ALWAYS_EAGER = False
     client = token_client(tenant)
-    sizing_input = {
-        "siteId": gid("Site", house["site"]),
-        "year": 2023,
-        "temperatureSeriesId": gid("Series", house["temperature"]),
-        "priceSeriesId": gid("Series", house["prices"]),
-        "solarIrradianceSeriesId": gid("Series", house["irradiance"]),
-        "annualHeatDemandKwh": 12000.0,
-        "tariffTable": tariff_table,
-        "tariffYear": 2025,
-        "heatStorageKwh": 8.0,
-        "ev": {"dailyEnergyKwh": 8.0, "arrivalLocalHour": 17, "departureLocalHour": 7},
-        "co2IntensityGPerKwh": 150.0,
-        "representativeDayCount": 12,  # a long study: many days, a Pareto front
-        "paretoPointCount": 6,
-    }
+    sizing_input = household_sizing_input(  # the household tests' request, made long
+        house,
+        tariff_table,
+        priceSeriesId=gid("Series", house["prices"]),
+        representativeDayCount=12,
+        paretoPointCount=6,
+    )
     bid_input = {
         "poolId": gid("Pool", world["pool"]),
         "deliveryDay": DELIVERY_DAY.isoformat(),
