@@ -25,6 +25,16 @@ class CurveExportFormat(Enum):
     JSON = "json"
 
 
+@strawberry.enum(name="BidPlanStatus")
+class BidPlanStatus(Enum):
+    """Where a bid plan is in its lifecycle."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RESULTS_RECORDED = "results_recorded"
+    DISPATCHED = "dispatched"
+
+
 @strawberry.type
 class CurvePoint:
     price_eur_per_mwh: float
@@ -176,6 +186,8 @@ class BidPlanType(relay.Node):
     pool: PoolType
     market_account: MarketAccountType
     job: JobType
+    submitted_at: auto
+    exchange_file_sha256: auto
     delivery_day: auto
     mtu_minutes: auto
     gate_closure_at: auto
@@ -194,6 +206,11 @@ class BidPlanType(relay.Node):
     created_at: auto
     periods: list[BidPlanSchedulePeriodType]
     dispatches: list[PoolDispatchType]
+
+    @strawberry_django.field(only=["status"])
+    def status(self, root: models.BidPlan) -> BidPlanStatus:
+        """draft → submitted (bids marked, exchange file frozen) → results recorded → dispatched."""
+        return BidPlanStatus(root.status)
 
     @strawberry_django.field(
         only=[

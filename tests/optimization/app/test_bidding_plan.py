@@ -162,7 +162,7 @@ def _empty_pool(world):
         ({"scenarioCount": 0}, None, "scenario_count", "must be between 1 and 50, got 0"),
         ({"productCodes": ["fcr_dk1"]}, None, "product_codes[0]",
          "'fcr_dk1' is not a reserve product enabled on market account 'North BRP'"),
-        ({}, _empty_pool, "pool_id", "pool 'North pool' has no heat pumps"),
+        ({}, _empty_pool, "pool_id", "pool 'North pool' has no heat pumps over delivery day 2024-01-15"),
         ({}, _delete_heat, "heat_demand_series_id",
          "site 'North plant' has no heat demand series; give heat_demand_series_id"),
         ({"deliveryDay": "2024-03-01"}, None, "price_series_id",
