@@ -106,6 +106,19 @@ def _products(account, zone, product_codes: Sequence[str] | None, notes: list[st
     return chosen
 
 
+def _with_history(products: list, zone, gate: dt.datetime, notes: list[str]) -> list:
+    """Enabled products whose capacity price series has the week before gate closure."""
+    kept = []
+    for product in products:
+        try:
+            check_history(capacity_price_series(product, zone), gate, "pool_id")
+        except ValidationError as error:
+            notes.append(f"products: {product.code} not offered: {error.reason}")
+            continue
+        kept.append(product)
+    return kept
+
+
 @transaction.atomic
 def bid_plan_request(
     *,
@@ -198,12 +211,10 @@ def bid_plan_request(
     check_history(price_series, gate, "price_series_id")
     for series in heat_demand:
         check_history(series, gate, "heat_demand_series_id")
+    if product_codes is None:  # the default: enabled products priced before this gate
+        products = _with_history(products, zone, gate, notes)
     for position, product in enumerate(products):
-        check_history(
-            capacity_price_series(product, zone),
-            gate,
-            f"product_codes[{position}]" if product_codes is not None else "pool_id",
-        )
+        check_history(capacity_price_series(product, zone), gate, f"product_codes[{position}]")
     snapshot = pool_snapshot(
         tenant=tenant,
         pool=pool,

@@ -205,7 +205,7 @@ def test_demo_pool_gets_a_bid_plan(db, token_client, django_capture_on_commit_ca
     from ainergy.demo.seed import seed_demo
 
     aggregator, _ = seed_demo(email="demo@example.com", password="pw-demo-123")
-    pool = Pool.objects.get(tenant=aggregator)
+    pool = Pool.objects.get(tenant=aggregator, name="Aarhus heat pumps")
     client = token_client(aggregator)
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -220,10 +220,9 @@ def test_demo_pool_gets_a_bid_plan(db, token_client, django_capture_on_commit_ca
             },
         )
     plan = client.execute(READ, {"id": body["data"]["bidPlanRequest"]["id"]})["data"]["bidPlan"]
-    # then: mFRR up is the one enabled product with a price series; FCR and aFRR are noted
+    # then: the account's products are those the demo sample prices in DK1 (mFRR up and down)
     assert plan["job"]["status"] == "SUCCEEDED", plan["job"]
-    assert body["data"]["bidPlanRequest"]["productCodes"] == ["mfrr_up"]
-    assert any("afrr_up enabled but no capacity price series" in n for n in plan["assumptions"])
+    assert body["data"]["bidPlanRequest"]["productCodes"] == ["mfrr_down", "mfrr_up"]
     assert len(plan["dayAheadCurves"]) == 24 and len(plan["periods"]) == 5 * 24
     for curve in plan["dayAheadCurves"]:
         assert_valid_nord_pool_curve(curve["points"])
