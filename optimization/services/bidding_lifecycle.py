@@ -461,6 +461,7 @@ def bid_plan_results_record(
         results=version,
         job=job,
         day_ahead_volume_mw=version.day_ahead_volume_mw,
+        day_ahead_price_eur_per_mwh=version.day_ahead_clearing_price_eur_per_mwh or [],
         reserve_capacity_mw=version.reserve_capacity_mw,
     )
     from_status = plan.status
