@@ -255,3 +255,94 @@ def test_concurrent_pools_claiming_one_heat_pump_get_one_membership(make_tenant)
         "a heat pump belongs to one pool at a time"
     )
     assert sorted(outcomes) == sorted(["joined", refused, refused, refused])
+
+
+RETIRE = """mutation($id: ID!, $at: DateTime) {
+  heatPumpRetire(id: $id, retiredAt: $at) { name retiredAt }
+}"""
+MEMBERSHIP = """mutation($input: PoolMembershipInput!) {
+  poolMembershipCreate(input: $input) { poolId heatPump { name } validFromAt validToAt }
+}"""
+END = """mutation($id: ID!, $at: DateTime) {
+  poolMembershipEnd(id: $id, validToAt: $at) { validToAt }
+}"""
+MEMBERS = """{ pools { edges { node {
+  name heatPumps { name } memberships { heatPump { name } validFromAt validToAt }
+} } } }"""
+
+
+def test_memberships_and_retirement_over_graphql(tenant, world, token_client):
+    # given a second pool
+    client = token_client(tenant)
+    hp1, hp2 = world["heat_pumps"]
+    second = asset_create(
+        tenant=tenant,
+        model=Pool,
+        data={
+            "name": "Second pool",
+            "bidding_zone": "DK1",
+            "market_account_id": world["account"].pk,
+        },
+    )
+    membership = PoolMembership.objects.get(heat_pump=hp2)
+    # when HP2 leaves North pool at 2024-01-10 and joins the second pool then
+    ended = client.execute(
+        END, {"id": gid("PoolMembership", membership), "at": "2024-01-10T00:00:00+00:00"}
+    )
+    joined = client.execute(
+        MEMBERSHIP,
+        {
+            "input": {
+                "poolId": gid("Pool", second),
+                "heatPumpId": gid("HeatPump", hp2),
+                "validFromAt": "2024-01-10T01:00:00+01:00",
+            }
+        },
+    )
+    # then
+    assert ended["data"]["poolMembershipEnd"] == {"validToAt": "2024-01-10T00:00:00+00:00"}
+    assert joined["data"]["poolMembershipCreate"] == {
+        "poolId": gid("Pool", second),
+        "heatPump": {"name": "North HP2"},
+        "validFromAt": "2024-01-10T00:00:00+00:00",
+        "validToAt": None,
+    }
+    pools = client.execute(MEMBERS)["data"]["pools"]["edges"]
+    read = next(edge["node"] for edge in pools if edge["node"]["name"] == "North pool")
+    assert read == {
+        "name": "North pool",
+        "heatPumps": [{"name": "North HP1"}],
+        "memberships": [
+            {"heatPump": {"name": "North HP1"}, "validFromAt": None, "validToAt": None},
+            {
+                "heatPump": {"name": "North HP2"},
+                "validFromAt": None,
+                "validToAt": "2024-01-10T00:00:00+00:00",
+            },
+        ],
+    }
+    # when HP2 is offered to North pool again over the same time: refused, named
+    again = client.execute(
+        MEMBERSHIP,
+        {"input": {"poolId": gid("Pool", world["pool"]), "heatPumpId": gid("HeatPump", hp2)}},
+    )
+    assert again["errors"][0]["extensions"]["reason"] == (
+        "heat pump 'North HP2' is already in pool 'Second pool' (from 2024-01-10T00:00:00Z, "
+        "open-ended); a heat pump belongs to one pool at a time"
+    )
+    # when HP1 is retired: its membership ends then, and it is not edited any more
+    retired = client.execute(
+        RETIRE, {"id": gid("HeatPump", hp1), "at": "2024-02-01T00:00:00+00:00"}
+    )
+    assert retired["data"]["heatPumpRetire"] == {
+        "name": "North HP1",
+        "retiredAt": "2024-02-01T00:00:00+00:00",
+    }
+    assert PoolMembership.objects.get(heat_pump=hp1).valid_to_at == dt.datetime(
+        2024, 2, 1, tzinfo=dt.UTC
+    )
+    twice = client.execute(RETIRE, {"id": gid("HeatPump", hp1)})
+    assert twice["errors"][0]["extensions"]["reason"] == (
+        "heat pump 'North HP1' is retired since 2024-02-01T00:00:00Z; "
+        "retired assets are kept as they were"
+    )

@@ -38,7 +38,13 @@ DAY = dt.date(2024, 1, 15)
 LOCAL_MIDNIGHT_AFTER_DAY = dt.datetime(2024, 1, 15, 23, tzinfo=dt.UTC)  # 2024-01-16 00:00 CET
 DELETE = "mutation($id: ID!) { heatPumpDelete(id: $id) { deletedId } }"
 CURVES = """query($id: ID!) {
-  bidPlan(id: $id) { status dayAheadCurves { status clearingPriceEurPerMwh acceptedVolumeMw } }
+  bidPlan(id: $id) {
+    status dayAheadCurves { status clearingPriceEurPerMwh acceptedVolumeMw }
+    results { version dayAheadClearingPriceEurPerMwh dayAheadVolumeMw }
+    dispatches { resultsVersion job { status } }
+    events { action fromStatus toStatus resultsVersion }
+    units { name isOffered powerMaxKw }
+  }
 }"""
 
 
@@ -187,6 +193,24 @@ def test_a_correction_adds_a_version_and_re_dispatches(tenant, world, solve, rec
     read = token_client(tenant).execute(CURVES, {"id": gid("BidPlan", plan)})["data"]["bidPlan"]
     assert read["status"] == "DISPATCHED"
     assert [c["clearingPriceEurPerMwh"] for c in read["dayAheadCurves"]] == corrected
+    assert [(r["version"], r["dayAheadClearingPriceEurPerMwh"]) for r in read["results"]] == [
+        (1, prices),
+        (2, corrected),
+    ]
+    assert sorted((d["resultsVersion"], d["job"]["status"]) for d in read["dispatches"]) == [
+        (1, "SUCCEEDED"),
+        (2, "SUCCEEDED"),
+    ]
+    assert read["events"][-2:] == [
+        {"action": "results_correct", "fromStatus": "DISPATCHED", "toStatus": "RESULTS_RECORDED",
+         "resultsVersion": 2},
+        {"action": "dispatch", "fromStatus": "RESULTS_RECORDED", "toStatus": "DISPATCHED",
+         "resultsVersion": 2},
+    ]  # fmt: skip
+    assert read["units"] == [
+        {"name": "North HP1", "isOffered": True, "powerMaxKw": 2000.0},
+        {"name": "North HP2", "isOffered": True, "powerMaxKw": 1500.0},
+    ]
     assert second.day_ahead_volume_mw == [
         round(float(np.interp(p, *zip(*bid.curve, strict=True))), 4)
         for bid, p in zip(curves, corrected, strict=True)
