@@ -352,8 +352,10 @@ def _store_plan(plan: BidPlan, problem: BiddingProblem, result, notes: list[str]
         "source_temperature_c": np.round(pi @ scenarios.source_temperature_c, 3).tolist(),
     }
     plan.assumptions = notes
+    plan.diagnostics = {"curves": [d.to_json() for d in result.diagnostics]}
     plan.save(
         update_fields=[
+            "diagnostics",
             "scenario_source",
             "period_count",
             "formulation",

@@ -115,6 +115,19 @@ def test_bid_plan_request_runs_a_job_storing_curves_offers_schedule_and_risk(
     assert risk["cvarEur"] >= risk["expectedCostEur"] - 0.01
     assert job["resultSummary"]["curves"] == 24
     assert any("residual block bootstrap" in note for note in plan["assumptions"])
+    # diagnostics: every MTU's highest buy price with its reason; nothing bought at the cap
+    # unless it is a must-buy (this pool's boiler covers the heat, so none is)
+    explained = stored.diagnostics["curves"]
+    assert [d["period_start_at"] for d in explained] == [
+        c["deliveryStartAt"].replace("+00:00", "Z") for c in curves
+    ]
+    reasons = {"backup_value", "storage_value", "reserve_opportunity", "scenario_plan", "none"}
+    for diagnosis, curve in zip(explained, curves, strict=True):
+        assert diagnosis["highest_buy_reason"] in reasons, diagnosis
+        top = curve["points"][-1]
+        assert top["priceEurPerMwh"] == 4000.0 and top["volumeMw"] == 0.0
+        if diagnosis["highest_buy_price_eur_per_mwh"] is None:
+            assert diagnosis["zero_volume_reason"], diagnosis
 
 
 @pytest.mark.parametrize(
