@@ -160,6 +160,20 @@ class PoolInput:
     )
 
 
+@strawberry.input(
+    description="A heat pump in a pool over [validFromAt, validToAt) (UTC offset required)."
+)
+class PoolMembershipInput:
+    pool_id: strawberry.ID = _f("The pool.")
+    heat_pump_id: strawberry.ID = _f("The heat pump (LARGE, in the pool's zone).")
+    valid_from_at: dt.datetime | None = _f(
+        "Member from this instant; null: since always.", default=None
+    )
+    valid_to_at: dt.datetime | None = _f(
+        "Member until this instant (excluded); null: open-ended.", default=None
+    )
+
+
 @strawberry.input(description="A tenant's own technology catalogue entry (overrides a default).")
 class CatalogueEntryInput:
     technology: TechnologyEnum = _f("Kind of equipment.")  # type: ignore[valid-type]

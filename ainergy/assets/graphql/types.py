@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 import strawberry_django
 from django.db.models import Prefetch
@@ -202,6 +204,26 @@ def _current_memberships(info) -> Prefetch:
 
 
 @strawberry_django.type(
+    models.PoolMembership,
+    name="PoolMembership",
+    description="A heat pump in a pool over [validFromAt, validToAt) (UTC; null = unbounded).",
+)
+class PoolMembershipType(relay.Node):
+    heat_pump: HeatPumpType = _f("The member.")
+    valid_from_at: dt.datetime | None = _f("Member from this instant (UTC); null: since always.")
+    valid_to_at: dt.datetime | None = _f(
+        "Member until this instant (UTC, excluded); null: open-ended."
+    )
+    created_at: auto = _f("When it was recorded (UTC).")
+
+    @strawberry_django.field(only=["pool_id"], description="The pool's id.")
+    def pool_id(self, root: models.PoolMembership) -> relay.GlobalID:
+        return relay.GlobalID("Pool", str(root.pool_id))
+
+    get_queryset = TenantScoped.get_queryset
+
+
+@strawberry_django.type(
     models.Pool,
     name="Pool",
     description="Large heat pumps bid together into the markets on one market account.",
@@ -212,6 +234,9 @@ class PoolType(relay.Node):
     market_account: MarketAccountType = _f("Market account the pool bids on.")
     retired_at: auto = _f("When it was retired (UTC); null while in service.")
     created_at: auto = _f("When it was created (UTC).")
+    memberships: list[PoolMembershipType] = _f(
+        "Every membership, past, present and future, by heat pump and start."
+    )
 
     @strawberry_django.field(
         only=["tenant_id"],
