@@ -223,6 +223,10 @@ MARKET_DATA_FEEDS = {
     "day_ahead_prices": {"lookback_days": 2, "lookahead_days": 2},
     "mfrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
     "afrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_dk1": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_n_dk2": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_d_up_dk2": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_d_down_dk2": {"lookback_days": 3, "lookahead_days": 2},
     "imbalance_price": {"lookback_days": 3, "lookahead_days": 0},
     "co2_emission_prognosis": {"lookback_days": 1, "lookahead_days": 2},
 }

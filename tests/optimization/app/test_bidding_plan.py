@@ -175,7 +175,7 @@ def _empty_pool(world):
         ({"scenarioCount": 0}, None, "scenario_count", "must be between 1 and 50, got 0"),
         ({"productCodes": ["fcr_dk1"]}, None, "product_codes[0]",
          "'fcr_dk1' is not a reserve product enabled on market account 'North BRP'"),
-        ({}, _empty_pool, "pool_id", "pool 'North pool' has no heat pumps"),
+        ({}, _empty_pool, "pool_id", "pool 'North pool' has no heat pumps over delivery day 2024-01-15"),
         ({}, _delete_heat, "heat_demand_series_id",
          "site 'North plant' has no heat demand series; give heat_demand_series_id"),
         ({"deliveryDay": "2024-03-01"}, None, "price_series_id",
@@ -218,7 +218,7 @@ def test_demo_pool_gets_a_bid_plan(db, token_client, django_capture_on_commit_ca
     from ainergy.demo.seed import seed_demo
 
     aggregator, _ = seed_demo(email="demo@example.com", password="pw-demo-123")
-    pool = Pool.objects.get(tenant=aggregator)
+    pool = Pool.objects.get(tenant=aggregator, name="Aarhus heat pumps")
     client = token_client(aggregator)
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -233,10 +233,9 @@ def test_demo_pool_gets_a_bid_plan(db, token_client, django_capture_on_commit_ca
             },
         )
     plan = client.execute(READ, {"id": body["data"]["bidPlanRequest"]["id"]})["data"]["bidPlan"]
-    # then: mFRR up is the one enabled product with a price series; FCR and aFRR are noted
+    # then: the account's products are those the demo sample prices in DK1 (mFRR up and down)
     assert plan["job"]["status"] == "SUCCEEDED", plan["job"]
-    assert body["data"]["bidPlanRequest"]["productCodes"] == ["mfrr_up"]
-    assert any("afrr_up enabled but no capacity price series" in n for n in plan["assumptions"])
+    assert body["data"]["bidPlanRequest"]["productCodes"] == ["mfrr_down", "mfrr_up"]
     assert len(plan["dayAheadCurves"]) == 24 and len(plan["periods"]) == 5 * 24
     for curve in plan["dayAheadCurves"]:
         assert_valid_nord_pool_curve(curve["points"])
