@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
 import strawberry_django
@@ -12,23 +11,56 @@ from strawberry.scalars import JSON
 from ainergy.assets.graphql.types import HeatPumpType, PoolType
 from ainergy.common.timegrid import LOCAL_TZ
 from ainergy.graphql.context import scope_to_tenant
+from ainergy.graphql.vocabulary import choices_enum, graphql_enum
 from ainergy.jobs.graphql.types import JobType
-from ainergy.markets.graphql.types import MarketAccountType
+from ainergy.markets.graphql.enums import BidStatusEnum, MarketProductCodeEnum
+from ainergy.markets.graphql.types import CurvePoint, MarketAccountType
 from ainergy.markets.models import Bid
 from optimization import models
 from optimization.services.bidding import DAY_AHEAD_CODE, bid_plan_export
 
+CurveExportFormat = graphql_enum(
+    "CurveExportFormat",
+    "File format of a Nord Pool-style curve order.",
+    {
+        "CSV": ("csv", "Comma-separated values, one row per MTU and price step."),
+        "JSON": ("json", "JSON document with one curve per MTU."),
+    },
+)
 
-@strawberry.enum(name="CurveExportFormat")
-class CurveExportFormat(Enum):
-    CSV = "csv"
-    JSON = "json"
+ScenarioSourceEnum = choices_enum(
+    "ScenarioSource",
+    "Where a bid plan's price and heat-demand scenarios came from.",
+    models.BidPlan.ScenarioSource,
+    {
+        "STORED_FORECAST": "Scenario paths of stored forecasts issued before gate closure.",
+        "BOOTSTRAP": "Block bootstrap of history before gate closure.",
+    },
+)
 
+BidPlanActionEnum = graphql_enum(
+    "BidPlanAction",
+    "A step in a bid plan's lifecycle.",
+    {
+        "REQUEST": ("request", "The plan was requested (its job queued)."),
+        "SUBMIT": ("submit", "The plan was submitted to the market."),
+        "RESULTS_RECORD": ("results_record", "Clearing results were recorded."),
+        "RESULTS_CORRECT": ("results_correct", "Corrected results were recorded (new version)."),
+        "DISPATCH": ("dispatch", "Setpoints were computed from the latest results."),
+    },
+)
 
-@strawberry.type
-class CurvePoint:
-    price_eur_per_mwh: float
-    volume_mw: float
+BidPlanStatus = choices_enum(
+    "BidPlanStatus",
+    "Where a bid plan is in its lifecycle.",
+    models.BidPlan.Status,
+    {
+        "DRAFT": "Computed (or being computed); not submitted to the market.",
+        "SUBMITTED": "Submitted: bids marked, exchange file frozen.",
+        "RESULTS_RECORDED": "Clearing results recorded (latest version counts).",
+        "DISPATCHED": "Setpoints computed from the latest results.",
+    },
+)
 
 
 @strawberry.type
@@ -39,7 +71,7 @@ class DayAheadCurve:
     delivery_start_at: dt.datetime
     delivery_end_at: dt.datetime
     points: list[CurvePoint]
-    status: str
+    status: BidStatusEnum  # type: ignore[valid-type]
     accepted_volume_mw: float | None
     clearing_price_eur_per_mwh: float | None
 
@@ -49,12 +81,12 @@ class ReserveCapacityOffer:
     """Capacity offered (price-taking) for one product and block, certified deliverable."""
 
     bid_id: relay.GlobalID
-    product_code: str
+    product_code: MarketProductCodeEnum  # type: ignore[valid-type]
     delivery_start_at: dt.datetime
     delivery_end_at: dt.datetime
     capacity_mw: float
     capacity_price_eur_per_mw_h: float | None
-    status: str
+    status: BidStatusEnum  # type: ignore[valid-type]
     accepted_capacity_mw: float | None
 
 
@@ -161,6 +193,110 @@ class PoolDispatchType(relay.Node):
     def bid_plan_id(self, root: models.PoolDispatch) -> relay.GlobalID:
         return relay.GlobalID("BidPlan", str(root.bid_plan_id))
 
+    @strawberry_django.field(select_related=["results"], only=["results__version"])
+    def results_version(self, root: models.PoolDispatch) -> int | None:
+        """The results version this dispatch follows (a correction re-dispatches)."""
+        return None if root.results_id is None else root.results.version
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry.type
+class ReserveAcceptance:
+    """Capacity accepted for one reserve offer in a results version."""
+
+    bid_id: relay.GlobalID
+    product_code: MarketProductCodeEnum  # type: ignore[valid-type]
+    delivery_start_at: dt.datetime
+    capacity_mw: float = strawberry.field(description="Accepted capacity [MW]")
+    capacity_price_eur_per_mw_h: float | None = strawberry.field(
+        description="Capacity price paid [EUR/(MW·h)], when given"
+    )
+
+
+@strawberry_django.type(models.BidPlanResults, name="BidPlanResults")
+class BidPlanResultsType(relay.Node):
+    """One version of what cleared for a plan; corrections add versions, the latest wins."""
+
+    version: auto
+    created_at: auto
+    content_sha256: auto
+    day_ahead_volume_mw: list[float] = strawberry_django.field(
+        description="Accepted purchase per MTU [MW]"
+    )
+    day_ahead_clearing_price_eur_per_mwh: list[float] | None = strawberry_django.field(
+        description="Clearing price per MTU [EUR/MWh]; null when volumes were given"
+    )
+
+    @strawberry_django.field(only=["reserve_acceptances"])
+    def reserve_acceptances(self, root: models.BidPlanResults) -> list[ReserveAcceptance]:
+        return [
+            ReserveAcceptance(
+                bid_id=relay.GlobalID("Bid", str(entry["bid_id"])),
+                product_code=MarketProductCodeEnum(entry["product_code"]),
+                delivery_start_at=dt.datetime.fromisoformat(entry["delivery_start_at"]),
+                capacity_mw=entry["capacity_mw"],
+                capacity_price_eur_per_mw_h=entry["capacity_price_eur_per_mw_h"],
+            )
+            for entry in root.reserve_acceptances
+        ]
+
+    @strawberry_django.field(only=["bid_plan_id"])
+    def bid_plan_id(self, root: models.BidPlanResults) -> relay.GlobalID:
+        return relay.GlobalID("BidPlan", str(root.bid_plan_id))
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry_django.type(models.BidPlanEvent, name="BidPlanEvent")
+class BidPlanEventType(relay.Node):
+    """One lifecycle step of a plan: who (or which job) moved it, from what to what, when."""
+
+    @strawberry_django.field(only=["action"], description="What happened.")
+    def action(self, root: models.BidPlanEvent) -> BidPlanActionEnum:  # type: ignore[valid-type]
+        return BidPlanActionEnum(root.action)
+
+    results_version: int | None = strawberry_django.field(
+        description="The results version the step concerns, if any"
+    )
+    at: auto
+
+    @strawberry_django.field(only=["from_status"])
+    def from_status(self, root: models.BidPlanEvent) -> BidPlanStatus | None:
+        return BidPlanStatus(root.from_status) if root.from_status else None
+
+    @strawberry_django.field(only=["to_status"])
+    def to_status(self, root: models.BidPlanEvent) -> BidPlanStatus:
+        return BidPlanStatus(root.to_status)
+
+    @strawberry_django.field(only=["job_id"])
+    def job_id(self, root: models.BidPlanEvent) -> relay.GlobalID | None:
+        return None if root.job_id is None else relay.GlobalID("Job", str(root.job_id))
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry_django.type(models.BidPlanUnit, name="BidPlanUnit")
+class BidPlanUnitType(relay.Node):
+    """A heat pump of a plan as it was when the plan was requested."""
+
+    name: auto
+    power_min_kw: float = strawberry_django.field(description="Minimum load then [kW]")
+    power_max_kw: float = strawberry_django.field(description="Maximum power then [kW]")
+    is_offered: bool = strawberry_django.field(
+        description="Offered by this plan (submitted): no other plan offers it that day"
+    )
+
+    @strawberry_django.field(only=["heat_pump_id"])
+    def heat_pump_id(self, root: models.BidPlanUnit) -> relay.GlobalID:
+        return relay.GlobalID("HeatPump", str(root.heat_pump_id))
+
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
@@ -176,16 +312,28 @@ class BidPlanType(relay.Node):
     pool: PoolType
     market_account: MarketAccountType
     job: JobType
+    submitted_at: auto
+    exchange_file_sha256: auto
     delivery_day: auto
     mtu_minutes: auto
     gate_closure_at: auto
     scenario_count: auto
     seed: auto
-    product_codes: list[str]
+
+    @strawberry_django.field(
+        only=["scenario_source"],
+        description="Where the scenarios came from; null until the job has succeeded.",
+    )
+    def scenario_source(self, root: models.BidPlan) -> ScenarioSourceEnum | None:  # type: ignore[valid-type]
+        return ScenarioSourceEnum(root.scenario_source) if root.scenario_source else None
+
+    @strawberry_django.field(only=["product_codes"], description="Reserve products offered.")
+    def product_codes(self, root: models.BidPlan) -> list[MarketProductCodeEnum]:  # type: ignore[valid-type]
+        return [MarketProductCodeEnum(code) for code in root.product_codes]
+
     cvar_weight: auto
     cvar_alpha: auto
     imbalance_penalty_eur_per_mwh: auto
-    scenario_source: auto
     period_count: auto
     formulation: auto
     derated_mw: JSON
@@ -194,6 +342,16 @@ class BidPlanType(relay.Node):
     created_at: auto
     periods: list[BidPlanSchedulePeriodType]
     dispatches: list[PoolDispatchType]
+    units: list[BidPlanUnitType]
+    results: list[BidPlanResultsType] = strawberry_django.field(
+        description="Every results version, oldest first; the last one counts"
+    )
+    events: list[BidPlanEventType]
+
+    @strawberry_django.field(only=["status"])
+    def status(self, root: models.BidPlan) -> BidPlanStatus:
+        """draft → submitted (bids marked, exchange file frozen) → results recorded → dispatched."""
+        return BidPlanStatus(root.status)
 
     @strawberry_django.field(
         only=[
@@ -239,7 +397,7 @@ class BidPlanType(relay.Node):
                     delivery_start_at=bid.delivery_start_at,
                     delivery_end_at=bid.delivery_end_at,
                     points=[CurvePoint(price_eur_per_mwh=p, volume_mw=v) for p, v in bid.curve],
-                    status=bid.status,
+                    status=BidStatusEnum(bid.status),
                     accepted_volume_mw=None if result is None else result.accepted_volume_mw,
                     clearing_price_eur_per_mwh=None
                     if result is None
@@ -258,12 +416,12 @@ class BidPlanType(relay.Node):
             offers.append(
                 ReserveCapacityOffer(
                     bid_id=relay.GlobalID("Bid", str(bid.pk)),
-                    product_code=bid.product.code,
+                    product_code=MarketProductCodeEnum(bid.product.code),
                     delivery_start_at=bid.delivery_start_at,
                     delivery_end_at=bid.delivery_end_at,
                     capacity_mw=bid.capacity_mw,
                     capacity_price_eur_per_mw_h=bid.capacity_price_eur_per_mw_h,
-                    status=bid.status,
+                    status=BidStatusEnum(bid.status),
                     accepted_capacity_mw=None if result is None else result.accepted_volume_mw,
                 )
             )
