@@ -5,7 +5,15 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast lint format schema worker install clean
+NPM ?= npm
+PORTAL := frontend
+# npm ci is re-run when the lock file changes (npm writes node_modules/.package-lock.json).
+PORTAL_MODULES := $(PORTAL)/node_modules/.package-lock.json
+PORTAL_MANIFEST := $(PORTAL)/static/portal/.vite/manifest.json
+PORTAL_SOURCES := $(shell find $(PORTAL)/src -type f -not -path '$(PORTAL)/src/gql/*' 2>/dev/null) \
+	$(PORTAL)/vite.config.ts $(PORTAL)/codegen.ts $(PORTAL)/tsconfig.json schema.graphql
+
+.PHONY: demo test test-fast lint format schema worker install clean portal portal-lint portal-test portal-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,24 +25,48 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-demo: install
+$(PORTAL_MODULES): $(PORTAL)/package.json $(PORTAL)/package-lock.json
+	cd $(PORTAL) && $(NPM) ci --prefer-offline --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The portal build (GraphQL types generated from schema.graphql, then Vite), served by Django.
+$(PORTAL_MANIFEST): $(PORTAL_MODULES) $(PORTAL_SOURCES)
+	cd $(PORTAL) && $(NPM) run --silent build
+
+portal: $(PORTAL_MANIFEST)
+
+portal-lint: $(PORTAL_MODULES)
+	cd $(PORTAL) && $(NPM) run --silent typecheck && $(NPM) run --silent lint
+
+portal-test: portal
+	cd $(PORTAL) && $(NPM) run --silent budget && $(NPM) run --silent test
+
+# Hot reload: Vite's dev server for the assets, Django for login, sessions and the API.
+portal-dev: install $(PORTAL_MODULES)
+	cd $(PORTAL) && $(NPM) run --silent codegen
+	@echo "portal: http://$(HOST):$(PORT)/  (assets and hot reload from Vite on :5173)"
+	cd $(PORTAL) && $(NPM) run dev & \
+	PORTAL_DEV_SERVER=1 DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo: install portal
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
 	DEBUG=1 $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install portal-test
 	$(BIN)/python -m pytest
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not integration"
 
-lint: install
+lint: install portal-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install $(PORTAL_MODULES)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	cd $(PORTAL) && $(NPM) run --silent format
 
 schema: install
 	DEBUG=1 $(BIN)/python manage.py export_graphql_schema
@@ -43,4 +75,4 @@ worker: install
 	$(BIN)/celery -A ainergy.celery worker -l INFO -Q default,forecasting,bidding,sizing,ingestion
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3
+	rm -rf $(VENV) var/*.sqlite3 $(PORTAL)/node_modules $(PORTAL)/static/portal $(PORTAL)/src/gql
