@@ -13,17 +13,25 @@ PORTAL_MANIFEST := $(PORTAL)/static/portal/.vite/manifest.json
 PORTAL_SOURCES := $(shell find $(PORTAL)/src -type f -not -path '$(PORTAL)/src/gql/*' 2>/dev/null) \
 	$(PORTAL)/vite.config.ts $(PORTAL)/codegen.ts $(PORTAL)/tsconfig.json schema.graphql
 
-.PHONY: demo test test-fast lint format schema worker install clean portal portal-lint portal-test portal-dev
+.PHONY: demo test test-fast lint format schema worker install install-runtime clean \
+	portal portal-lint portal-test portal-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+# Runtime set (what production installs) and the development set on top (tests, lint, browser).
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed-runtime $@
+
+install-runtime: $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-dev
 
 $(PORTAL_MODULES): $(PORTAL)/package.json $(PORTAL)/package-lock.json
 	cd $(PORTAL) && $(NPM) ci --prefer-offline --no-audit --no-fund --loglevel=error
@@ -42,13 +50,13 @@ portal-test: portal
 	cd $(PORTAL) && $(NPM) run --silent budget && $(NPM) run --silent test
 
 # Hot reload: Vite's dev server for the assets, Django for login, sessions and the API.
-portal-dev: install $(PORTAL_MODULES)
+portal-dev: install-runtime $(PORTAL_MODULES)
 	cd $(PORTAL) && $(NPM) run --silent codegen
 	@echo "portal: http://$(HOST):$(PORT)/  (assets and hot reload from Vite on :5173)"
 	cd $(PORTAL) && $(NPM) run dev & \
 	PORTAL_DEV_SERVER=1 DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-demo: install portal
+demo: install-runtime portal
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
 	DEBUG=1 $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -68,10 +76,10 @@ format: install $(PORTAL_MODULES)
 	$(BIN)/ruff format .
 	cd $(PORTAL) && $(NPM) run --silent format
 
-schema: install
+schema: install-runtime
 	DEBUG=1 $(BIN)/python manage.py export_graphql_schema
 
-worker: install
+worker: install-runtime
 	$(BIN)/celery -A ainergy.celery worker -l INFO -Q default,forecasting,bidding,sizing,ingestion
 
 clean:
