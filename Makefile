@@ -53,7 +53,7 @@ portal-test: portal
 portal-dev: install-runtime $(PORTAL_MODULES)
 	cd $(PORTAL) && $(NPM) run --silent codegen
 	@echo "portal: http://$(HOST):$(PORT)/  (assets and hot reload from Vite on :5173)"
-	cd $(PORTAL) && $(NPM) run dev & \
+	trap 'kill 0' EXIT; (cd $(PORTAL) && $(NPM) run dev) & \
 	PORTAL_DEV_SERVER=1 DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo: install-runtime portal

@@ -27,6 +27,12 @@ export default defineConfig({
       },
     },
   },
+  optimizeDeps: {
+    // GraphiQL's worker setup imports Monaco workers with `?worker`, which only Vite's own
+    // transform (not the dependency pre-bundler) understands.
+    exclude: ["graphiql/setup-workers/vite", "@graphiql/react/setup-workers/vite"],
+  },
+  worker: { format: "es" },
   server: {
     host: "127.0.0.1",
     port: 5173,
