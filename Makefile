@@ -4,6 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# serve / worker / beat run with the web process's settings (override for development:
+# make worker SETTINGS=ainergy.settings.dev). docs/deployment.md runs one worker per queue family.
+SETTINGS ?= ainergy.settings.production
+QUEUES ?= default,forecasting,bidding,sizing,ingestion
+CONCURRENCY ?= 2
 
 NPM ?= npm
 PORTAL := frontend
@@ -13,8 +18,8 @@ PORTAL_MANIFEST := $(PORTAL)/static/portal/.vite/manifest.json
 PORTAL_SOURCES := $(shell find $(PORTAL)/src -type f -not -path '$(PORTAL)/src/gql/*' 2>/dev/null) \
 	$(PORTAL)/vite.config.ts $(PORTAL)/codegen.ts $(PORTAL)/tsconfig.json schema.graphql
 
-.PHONY: demo test test-fast lint format schema worker install install-runtime clean \
-	portal portal-lint portal-test portal-dev
+.PHONY: demo test test-fast test-timescaledb lint format schema serve worker beat install \
+	install-runtime clean portal portal-lint portal-test portal-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +69,10 @@ demo: install-runtime portal
 test: install portal-test
 	$(BIN)/python -m pytest
 
+# tests/timescaledb against a real TimescaleDB engine (WebAssembly PostgreSQL 17 + TimescaleDB, npm)
+test-timescaledb: install
+	bash .ci/timescaledb/suite
+
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not integration"
 
@@ -79,8 +88,24 @@ format: install $(PORTAL_MODULES)
 schema: install-runtime
 	DEBUG=1 $(BIN)/python manage.py export_graphql_schema
 
+serve: install-runtime portal
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py collectstatic --no-input -v 0
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) BIND=$${BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c ainergy/gunicorn_conf.py
+
+# make worker FAMILY=bidding: one queue family as deployed (ainergy/workers.py); without FAMILY
+# one worker consumes every queue (development only: a sizing study then delays bidding).
 worker: install-runtime
-	$(BIN)/celery -A ainergy.celery worker -l INFO -Q default,forecasting,bidding,sizing,ingestion
+ifdef FAMILY
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python -m ainergy.workers $(FAMILY)
+else
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/celery -A ainergy.celery worker -l INFO \
+		-Q $(QUEUES) -c $(CONCURRENCY) -n all@%h
+endif
+
+beat: install-runtime
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/celery -A ainergy.celery beat -l INFO \
+		-s $${BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 $(PORTAL)/node_modules $(PORTAL)/static/portal $(PORTAL)/src/gql
