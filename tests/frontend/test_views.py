@@ -153,3 +153,20 @@ def test_server_error_page_is_styled():
     response = server_error(RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE="da"))
     assert response.status_code == 500
     assert "<h1>Noget gik galt</h1>" in response.content.decode()
+
+
+def test_production_storage_keeps_vite_names_and_caches_them_forever():
+    import re
+
+    from frontend.storage import IMMUTABLE_FILE_PATTERN, PortalStaticFilesStorage
+
+    def is_immutable_file(_path, url):
+        return re.search(IMMUTABLE_FILE_PATTERN, url) is not None
+
+    storage = PortalStaticFilesStorage()
+    assert storage.hashed_name("portal/assets/portal-BgxFP4mA.js") == (
+        "portal/assets/portal-BgxFP4mA.js"
+    )
+    assert is_immutable_file("", "/static/portal/assets/portal-BgxFP4mA.js")
+    assert is_immutable_file("", "/static/frontend/page.78c9999c9e2b.css")
+    assert not is_immutable_file("", "/static/frontend/page.css")
