@@ -185,7 +185,9 @@ def test_jobs_centre_shows_live_progress_cancel_and_failure(
         parameters=diagnostic_parameters(steps=1, fail_with="error"),
     )
     failed_row = page.locator(f"tr[data-job-id='{_gid('Job', failing.pk)}']")
-    failed_row.get_by_text("Failed: Diagnostic failure requested.").wait_for(timeout=20_000)
+    failed_row.get_by_text(
+        "Failed: The computation stopped with an error: Diagnostic failure requested."
+    ).wait_for(timeout=20_000)
     # a long job can be cancelled from its row
     long = job_enqueue(
         tenant=tenant,

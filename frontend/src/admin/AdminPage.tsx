@@ -90,7 +90,7 @@ function Members() {
   const { t } = useTranslation();
   const format = useFormat();
   const session = useSession();
-  const canManage = session.can("manage");
+  const canManage = session.can("MANAGE");
   const members = useGql(MembersDocument, {});
   const create = useGqlMutation(MembershipCreateDocument);
   const remove = useGqlMutation(MembershipDeleteDocument);
@@ -370,7 +370,7 @@ export default function AdminPage() {
       <PageHeader title={t("admin.title")} />
       <TenantSwitch />
       <Members />
-      {session.can("manage") ? (
+      {session.can("MANAGE") ? (
         <Tokens />
       ) : (
         <section className="panel">

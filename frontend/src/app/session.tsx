@@ -1,9 +1,8 @@
 import { createContext, useContext, type ReactNode } from "react";
 
-import type { SessionQuery } from "../gql/graphql";
+import type { Grant, SessionQuery } from "../gql/graphql";
 
 export type Me = SessionQuery["me"];
-export type Grant = "read" | "write" | "ingest" | "manage";
 
 export interface Session {
   me: Me;
@@ -16,7 +15,7 @@ export interface Session {
 }
 
 export function makeSession(me: Me): Session {
-  const grants = new Set(me.grants.map((grant) => grant.toLowerCase()));
+  const grants = new Set<Grant>(me.grants);
   const kind = me.tenant?.kind;
   return {
     me,

@@ -7,14 +7,14 @@ import type { Job } from "./jobView";
 
 const base: Job = {
   id: "Sm9iOjE=",
-  kind: "bid_plan",
+  kind: "BID_PLAN",
   status: "RUNNING",
   progressFraction: 0.4,
   progressMessage: "solving the reserve stage",
   parameters: { pool_id: 1, delivery_day: "2024-10-27" },
   resultSummary: {},
-  errorCode: "",
-  errorMessage: "",
+  errorCode: null,
+  errorMessage: null,
   attempts: 1,
   createdAt: "2024-10-26T08:00:00Z",
   startedAt: "2024-10-26T08:00:01Z",

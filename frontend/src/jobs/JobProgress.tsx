@@ -14,11 +14,9 @@ export function JobStatusBadge({ status }: { status: Job["status"] }) {
 
 /** The failure reason in words: the code's explanation, then the server's message. */
 export function useFailureReason() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (job: Pick<Job, "errorCode" | "errorMessage">) => {
-    const code = job.errorCode ?? "";
-    const key = `jobs.errorCodes.${code}`;
-    const explained = code && i18n.exists(key) ? t(key as "jobs.errorCodes.INTERNAL") : "";
+    const explained = job.errorCode ? t(`jobs.errorCodes.${job.errorCode}`) : "";
     return [explained, job.errorMessage].filter(Boolean).join(": ");
   };
 }

@@ -16,10 +16,9 @@ const STATUSES: JobStatus[] = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANC
 const POLL_ACTIVE_MS = 1000;
 const POLL_IDLE_MS = 2000;
 
-function JobKind({ kind }: { kind: string }) {
-  const { t, i18n } = useTranslation();
-  const key = `jobs.kinds.${kind}`;
-  return <>{i18n.exists(key) ? t(key as "jobs.kinds.diagnostic") : kind}</>;
+function JobKindName({ kind }: { kind: Job["kind"] }) {
+  const { t } = useTranslation();
+  return <>{t(`jobs.kinds.${kind}`)}</>;
 }
 
 function CancelButton({ job }: { job: Job }) {
@@ -52,7 +51,7 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
             <th scope="col">{t("jobs.status")}</th>
             <th scope="col">{t("jobs.created")}</th>
             <th scope="col">{t("jobs.result")}</th>
-            {session.can("write") && <th scope="col">{t("jobs.actions")}</th>}
+            {session.can("WRITE") && <th scope="col">{t("jobs.actions")}</th>}
           </tr>
         </thead>
         <tbody>
@@ -62,7 +61,7 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
             return (
               <tr key={job.id} data-job-id={job.id} data-status={job.status}>
                 <td>
-                  <JobKind kind={job.kind} />
+                  <JobKindName kind={job.kind} />
                 </td>
                 <td>{day ? (day.length === 10 ? format.shortDay(day) : day) : "—"}</td>
                 <td>
@@ -70,7 +69,7 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
                 </td>
                 <td>{format.dateTime(job.createdAt)}</td>
                 <td>{result ? <Link to={result}>{t("jobs.openResult")}</Link> : "—"}</td>
-                {session.can("write") && <td>{isActive(job) && <CancelButton job={job} />}</td>}
+                {session.can("WRITE") && <td>{isActive(job) && <CancelButton job={job} />}</td>}
               </tr>
             );
           })}

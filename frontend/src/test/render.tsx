@@ -10,10 +10,10 @@ import { makeSession, SessionProvider, type Me } from "../app/session";
 import { setupI18n, type Language } from "../i18n";
 
 export const OWNER: Me = {
-  kind: "user",
+  kind: "USER",
   email: "owner@alpha.dk",
   role: "OWNER",
-  grants: ["manage", "read", "write", "ingest"],
+  grants: ["MANAGE", "READ", "WRITE", "INGEST"],
   tenant: {
     slug: "alpha",
     name: "Alpha",
@@ -23,7 +23,7 @@ export const OWNER: Me = {
   tenantsAvailable: [],
 };
 
-export const VIEWER: Me = { ...OWNER, role: "VIEWER", grants: ["read"] };
+export const VIEWER: Me = { ...OWNER, role: "VIEWER", grants: ["READ"] };
 
 export function renderWith(
   ui: ReactElement,
