@@ -21,6 +21,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLUnionType,
     Undefined,
     get_named_type,
 )
@@ -124,6 +125,8 @@ def has_id(gql_type, name: str = "", seen: frozenset = frozenset()) -> bool:
 
 def selection(gql_type, depth: int = 0) -> str:
     gql_type = get_named_type(gql_type)
+    if isinstance(gql_type, GraphQLUnionType):
+        return "{ __typename }"
     if not isinstance(gql_type, GraphQLObjectType):
         return ""
     if depth >= 3:

@@ -8,6 +8,7 @@ from ainergy.graphql.context import scope_to_tenant
 from ainergy.graphql.vocabulary import graphql_enum
 from ainergy.jobs import models
 from ainergy.jobs.graphql.enums import JobKindEnum, JobStatusEnum
+from ainergy.jobs.graphql.results import JobResult, job_result
 
 ErrorCodeEnum = graphql_enum(
     "ErrorCode",
@@ -84,6 +85,14 @@ class JobType(relay.Node):
     @strawberry_django.field(only=["error_message"], description="What went wrong; null if none.")
     def error_message(self, root: models.Job) -> str | None:
         return root.error_message or None
+
+    @strawberry_django.field(
+        only=["kind", "status", "result_summary", "tenant_id"],
+        description="What the job produced, typed per kind and linking to the object it made "
+        "(e.g. BidPlanJobResult.bidPlan); null until SUCCEEDED.",
+    )
+    def result(self, root: models.Job) -> JobResult | None:  # type: ignore[valid-type]
+        return job_result(root)
 
     @strawberry_django.field(
         only=["started_at", "finished_at"], description="Run time [s]; null until finished."

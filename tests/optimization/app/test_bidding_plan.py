@@ -23,11 +23,13 @@ READ = """query($id: ID!) {
   bidPlan(id: $id) {
     periodCount scenarioSource formulation assumptions gateClosureAt
     job { status errorCode errorMessage progressMessage resultSummary }
-    risk { objectiveEur expectedCostEur cvarEur cvarAlpha expectedComponentsEur
+    risk { objectiveEur expectedCostEur cvarEur cvarAlpha expectedComponents { component costEur }
            scenarioCosts { scenario probability costEur } }
     dayAheadCurves { bidId deliveryStartAt deliveryEndAt status points { priceEurPerMwh volumeMw } }
     reserveOffers { bidId productCode deliveryStartAt deliveryEndAt capacityMw status }
-    periods { heatPumpId startAt powerKw storageKwh backupHeatKw reserveKw }
+    periods { heatPumpId startAt powerKw storageKwh backupHeatKw reserve { productCode powerKw } }
+    expectedInputs { dayAheadPriceEurPerMwh heatDemandMw }
+    job_: job { result { __typename ... on BidPlanJobResult { curveCount bidPlan { id } } } }
   }
 }"""
 
@@ -114,6 +116,17 @@ def test_bid_plan_request_runs_a_job_storing_curves_offers_schedule_and_risk(
     assert risk["expectedCostEur"] == pytest.approx(expected, abs=0.05)
     assert risk["cvarEur"] >= risk["expectedCostEur"] - 0.01
     assert job["resultSummary"]["curves"] == 24
+    assert plan["job_"]["result"] == {
+        "__typename": "BidPlanJobResult",
+        "curveCount": 24,
+        "bidPlan": {"id": gid("BidPlan", stored)},
+    }
+    # the expected components add up to the expected cost; inputs cover every MTU
+    assert sum(c["costEur"] for c in risk["expectedComponents"]) == pytest.approx(
+        risk["expectedCostEur"], abs=0.05
+    )
+    assert len(plan["expectedInputs"]["dayAheadPriceEurPerMwh"]) == 24
+    assert len(plan["expectedInputs"]["heatDemandMw"]) == 24
     assert any("residual block bootstrap" in note for note in plan["assumptions"])
     # diagnostics: every MTU's highest buy price with its reason; nothing bought at the cap
     # unless it is a must-buy (this pool's boiler covers the heat, so none is)
