@@ -57,13 +57,13 @@ def world(tenant):
 
 @pytest.fixture
 def solve(tenant, django_capture_on_commit_callbacks):
-    def solve(world, day: dt.date = DAY) -> BidPlan:
+    def solve(world, day: dt.date = DAY, mtu_minutes: int = 60) -> BidPlan:
         with django_capture_on_commit_callbacks(execute=True):
             plan = bid_plan_request(
                 tenant=tenant,
                 pool_id=world["pool"].pk,
                 delivery_day=day,
-                mtu_minutes=60,
+                mtu_minutes=mtu_minutes,
                 scenario_count=4,
             )
         plan = BidPlan.objects.select_related("job").get(pk=plan.pk)
@@ -459,3 +459,45 @@ def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
     assert outcomes == [latest.pk] * 8
     assert PoolDispatch.objects.filter(bid_plan=plan).count() == 2
     assert [e[0] for e in events(plan)].count("results_correct") == 1
+
+
+def test_lifecycle_on_the_25_hour_day_in_quarter_hours(tenant, solve, record):
+    # given a 15-min plan for 2024-10-27 (clocks go back: 100 quarter-hours), submitted
+    world = build_pool(tenant)
+    day = dt.date(2024, 10, 27)
+    load_around(world, day)
+    plan = solve(world, day, mtu_minutes=15)
+    bid_plan_submit(tenant=tenant, bid_plan_id=plan.pk)
+    # when 96 values come (a normal day's count): refused, named, nothing written
+    with pytest.raises(ValidationError) as error:
+        bid_plan_results_record(
+            tenant=tenant, bid_plan_id=plan.pk, day_ahead_accepted_volumes_mw=[0.0] * 96
+        )
+    assert (error.value.field, error.value.reason) == (
+        "day_ahead_accepted_volumes_mw",
+        "expected 100 values (one per MTU of the day), got 96",
+    )
+    assert BidPlanResults.objects.count() == 0
+    # when the day's 100 clearing prices are recorded, then corrected in the repeated hour
+    prices = expected_prices(plan)
+    first = record(plan, day_ahead_clearing_prices_eur_per_mwh=prices)
+    corrected = list(prices)
+    corrected[12:16] = [price + 50.0 for price in prices[12:16]]  # the second 02:00-03:00 (CET)
+    second = record(plan, day_ahead_clearing_prices_eur_per_mwh=corrected)
+    # then two versions of 100 MTUs, each dispatched over the same 100 UTC quarter-hours
+    assert [len(first.day_ahead_volume_mw), len(second.day_ahead_volume_mw)] == [100, 100]
+    assert (first.job.status, second.job.status) == ("succeeded", "succeeded")
+    starts = sorted(
+        set(PoolDispatchSetpoint.objects.filter(dispatch=second).values_list("start_at", flat=True))
+    )
+    assert (starts[0], starts[-1], len(starts)) == (
+        dt.datetime(2024, 10, 26, 22, tzinfo=dt.UTC),
+        dt.datetime(2024, 10, 27, 22, 45, tzinfo=dt.UTC),
+        100,
+    )
+    curves = [bid for bid in bid_plan_bids(plan) if bid.product.code == "day_ahead"]
+    assert curves[12].delivery_start_at == dt.datetime(2024, 10, 27, 1, tzinfo=dt.UTC)
+    assert list(curves[12].results.values_list("version", "clearing_price_eur_per_mwh")) == [
+        (1, prices[12]),
+        (2, prices[12] + 50.0),
+    ]
