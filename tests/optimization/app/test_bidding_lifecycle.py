@@ -404,6 +404,8 @@ def test_a_heat_pump_without_history_is_deleted(tenant, world, token_client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
+    """8 requests of ``bidPlanResultsRecord`` at once, over the whole stack (auth, GraphQL,
+    service, row lock, constraints) and real commits on PostgreSQL: one version, one dispatch."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks (select_for_update) are PostgreSQL's")
     # given a submitted plan (transactional: each thread commits for real)
@@ -417,21 +419,37 @@ def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
     bid_plan_submit(tenant=tenant, bid_plan_id=plan.pk)
     prices = expected_prices(plan)
 
+    from django.test import Client
+
+    from tenants.services import api_token_create
+
+    _, secret = api_token_create(tenant=tenant, name="results feed", scopes=["read", "write"])
+    mutation = """mutation($input: BidPlanResultsInput!) {
+      bidPlanResultsRecord(input: $input) { id resultsVersion }
+    }"""
+
     def fire(content: list[float], count: int = 8) -> list:
+        """``bidPlanResultsRecord`` from ``count`` threads (own client and connection each)."""
         barrier = threading.Barrier(count)
         outcomes: list = []
 
         def call():
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+            variables = {
+                "input": {
+                    "bidPlanId": gid("BidPlan", plan),
+                    "dayAheadClearingPricesEurPerMwh": content,
+                }
+            }
             try:
                 barrier.wait()
-                dispatch = bid_plan_results_record(
-                    tenant=tenant,
-                    bid_plan_id=plan.pk,
-                    day_ahead_clearing_prices_eur_per_mwh=content,
+                response = client.post(
+                    "/graphql",
+                    {"query": mutation, "variables": variables},
+                    content_type="application/json",
                 )
-                outcomes.append(dispatch.pk)
-            except Exception as error:  # noqa: BLE001 - the test reports any failure
-                outcomes.append(repr(error))
+                body = response.json()
+                outcomes.append(body.get("data", {}).get("bidPlanResultsRecord") or body)
             finally:
                 connection.close()
 
@@ -446,7 +464,7 @@ def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
     outcomes = fire(prices)
     # then one version, one dispatch (job), results once per bid; every caller got that dispatch
     dispatch = PoolDispatch.objects.get(bid_plan=plan)
-    assert outcomes == [dispatch.pk] * 8
+    assert outcomes == [{"id": gid("PoolDispatch", dispatch), "resultsVersion": 1}] * 8
     assert list(BidPlanResults.objects.filter(bid_plan=plan).values_list("version", flat=True)) == [
         1
     ]
@@ -456,7 +474,7 @@ def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
     # when 8 threads send the same correction at once: exactly one more version and dispatch
     outcomes = fire([price + 1.0 for price in prices])
     latest = PoolDispatch.objects.get(bid_plan=plan, results__version=2)
-    assert outcomes == [latest.pk] * 8
+    assert outcomes == [{"id": gid("PoolDispatch", latest), "resultsVersion": 2}] * 8
     assert PoolDispatch.objects.filter(bid_plan=plan).count() == 2
     assert [e[0] for e in events(plan)].count("results_correct") == 1
 
