@@ -89,8 +89,8 @@ def test_heat_no_backup_can_make_is_bought_at_any_price_and_named():
 
 
 def test_storage_value_prices_the_cheap_hour_and_the_empty_hour_is_explained():
-    # given one scenario: 30 EUR/MWh at hour 0, 90 at hour 1, 10 MWh of room in the storage
-    problem = _problem(_pool(storage=20.0), [[30.0, 90.0]])
+    # given no backup heat, one scenario: 30 EUR/MWh at hour 0, 90 at hour 1, 10 MWh of room
+    problem = _problem(_pool(storage=20.0, backup=0.0), [[30.0, 90.0]])
     # when
     bid = solve_bidding(problem)
     # then hour 0 makes the heat of both hours (12 MWh_th = 4 MW; the storage ends where it
