@@ -82,7 +82,7 @@ class StepStatus(models.TextChoices):
 FINAL_STEP_STATUSES = (StepStatus.DONE, StepStatus.FAILED, StepStatus.MISSED, StepStatus.SKIPPED)
 
 
-class StepRun(TenantScopedModel):
+class PipelineStepRun(TenantScopedModel):
     """One step of one enrollment's pipeline for one delivery day (at most one per step)."""
 
     enrollment = models.ForeignKey(PipelineEnrollment, on_delete=models.CASCADE, related_name="+")
@@ -116,14 +116,14 @@ class StepRun(TenantScopedModel):
         ]
 
 
-class Alert(TenantScopedModel):
+class PipelineAlert(TenantScopedModel):
     """A step that missed its deadline or failed, and the safe action taken instead."""
 
     class Kind(models.TextChoices):
         DEADLINE_MISSED = "deadline_missed", "Deadline missed"
         STEP_FAILED = "step_failed", "Step failed"
 
-    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="alerts")
+    step_run = models.ForeignKey(PipelineStepRun, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     message = models.TextField()
     fallback_action = models.CharField(max_length=300, blank=True, default="")

@@ -27,9 +27,9 @@ from ainergy.jobs.services import JobContext, job_enqueue
 from ainergy.pipeline import clock, events, webhooks
 from ainergy.pipeline.models import (
     FINAL_STEP_STATUSES,
-    Alert,
+    PipelineAlert,
     PipelineEnrollment,
-    StepRun,
+    PipelineStepRun,
     StepStatus,
 )
 from ainergy.pipeline.steps import StepContext, steps_of
@@ -106,8 +106,10 @@ def _active_days(now: dt.datetime) -> list[dt.date]:
 # --- alerts -------------------------------------------------------------------------------
 
 
-def alert_raise(run: StepRun, kind: str, message: str, fallback: str, now: dt.datetime) -> Alert:
-    alert, created = Alert.objects.get_or_create(
+def alert_raise(
+    run: PipelineStepRun, kind: str, message: str, fallback: str, now: dt.datetime
+) -> PipelineAlert:
+    alert, created = PipelineAlert.objects.get_or_create(
         step_run=run,
         kind=kind,
         defaults={
@@ -140,7 +142,7 @@ def alert_raise(run: StepRun, kind: str, message: str, fallback: str, now: dt.da
         fallback,
         extra={"event": f"pipeline.{kind}", **payload},
     )
-    event = "deadline.missed" if kind == Alert.Kind.DEADLINE_MISSED else "step.failed"
+    event = "deadline.missed" if kind == PipelineAlert.Kind.DEADLINE_MISSED else "step.failed"
     webhooks.event_emit(tenant_id=run.tenant_id, event=event, payload=payload)
     transaction.on_commit(
         lambda: events.broadcast([events.tenant_group(run.tenant_id)], event, payload)
@@ -151,14 +153,14 @@ def alert_raise(run: StepRun, kind: str, message: str, fallback: str, now: dt.da
 # --- one advance pass ---------------------------------------------------------------------
 
 
-def _jobs(run: StepRun) -> list[Job]:
+def _jobs(run: PipelineStepRun) -> list[Job]:
     ids = run.detail.get("job_ids") or ([run.job_id] if run.job_id else [])
     return list(Job.objects.filter(pk__in=ids))
 
 
-def _start(ctx: StepContext, planned: PlannedStep) -> StepRun:
+def _start(ctx: StepContext, planned: PlannedStep) -> PipelineStepRun:
     step = steps_of(ctx.enrollment)[planned.step]
-    run = StepRun.objects.create(
+    run = PipelineStepRun.objects.create(
         tenant=ctx.tenant,
         enrollment=ctx.enrollment,
         delivery_day=ctx.day,
@@ -189,21 +191,21 @@ def _start(ctx: StepContext, planned: PlannedStep) -> StepRun:
     return run
 
 
-def _finish_failed(ctx: StepContext, run: StepRun, message: str, fallback: str) -> None:
+def _finish_failed(ctx: StepContext, run: PipelineStepRun, message: str, fallback: str) -> None:
     run.status = StepStatus.FAILED
     run.finished_at = ctx.now
     run.is_on_time = False
     run.fallback_action = fallback
     run.detail = {**run.detail, "error": message[:1000]}
     run.save()
-    alert_raise(run, Alert.Kind.STEP_FAILED, message, fallback, ctx.now)
+    alert_raise(run, PipelineAlert.Kind.STEP_FAILED, message, fallback, ctx.now)
 
 
-def _miss(ctx: StepContext, run: StepRun | None, planned: PlannedStep) -> StepRun:
+def _miss(ctx: StepContext, run: PipelineStepRun | None, planned: PlannedStep) -> PipelineStepRun:
     step = steps_of(ctx.enrollment)[planned.step]
     fallback = step.fallback(ctx)
     if run is None:
-        run = StepRun.objects.create(
+        run = PipelineStepRun.objects.create(
             tenant=ctx.tenant,
             enrollment=ctx.enrollment,
             delivery_day=ctx.day,
@@ -238,11 +240,11 @@ def _miss(ctx: StepContext, run: StepRun | None, planned: PlannedStep) -> StepRu
     run.fallback_job = record
     run.detail = {**run.detail, "error": message}
     run.save()
-    alert_raise(run, Alert.Kind.DEADLINE_MISSED, message, fallback, ctx.now)
+    alert_raise(run, PipelineAlert.Kind.DEADLINE_MISSED, message, fallback, ctx.now)
     return run
 
 
-def _settle(ctx: StepContext, run: StepRun, planned: PlannedStep) -> bool:
+def _settle(ctx: StepContext, run: PipelineStepRun, planned: PlannedStep) -> bool:
     """Bring a RUNNING step up to date with its jobs; True when it changed."""
     jobs = _jobs(run)
     if jobs and all(job.status == JobStatus.SUCCEEDED for job in jobs):
@@ -274,7 +276,7 @@ def _settle(ctx: StepContext, run: StepRun, planned: PlannedStep) -> bool:
     return False
 
 
-def _job_finished_event(run: StepRun, job: Job) -> None:
+def _job_finished_event(run: PipelineStepRun, job: Job) -> None:
     webhooks.event_emit(
         tenant_id=run.tenant_id,
         event="job.finished",
@@ -292,7 +294,8 @@ def advance_enrollment(enrollment: PipelineEnrollment, day: dt.date, now: dt.dat
     """One pass over one enrolment's day; returns {"changes": n, "running": m}."""
     plan = plan_of(enrollment, day)
     runs = {
-        run.step: run for run in StepRun.objects.filter(enrollment=enrollment, delivery_day=day)
+        run.step: run
+        for run in PipelineStepRun.objects.filter(enrollment=enrollment, delivery_day=day)
     }
     steps = steps_of(enrollment)
     changes = running = 0
@@ -317,7 +320,7 @@ def advance_enrollment(enrollment: PipelineEnrollment, day: dt.date, now: dt.dat
         step = steps[planned.step]
         unmet = [name for name in step.needs if runs[name].status != StepStatus.DONE]
         if unmet:
-            runs[planned.step] = StepRun.objects.create(
+            runs[planned.step] = PipelineStepRun.objects.create(
                 tenant=enrollment.tenant,
                 enrollment=enrollment,
                 delivery_day=day,
@@ -397,7 +400,9 @@ def pipeline_step_run(context: JobContext) -> dict[str, Any]:
     """Runner of ``pipeline_step`` jobs: a step's own work, or the record of a missed step."""
     params = context.job.parameters
     run = (
-        StepRun.objects.select_related("enrollment__tenant", "enrollment__pool", "enrollment__site")
+        PipelineStepRun.objects.select_related(
+            "enrollment__tenant", "enrollment__pool", "enrollment__site"
+        )
         .filter(tenant_id=context.job.tenant_id, pk=params["step_run_id"])
         .first()
     )
@@ -421,12 +426,17 @@ def pipeline_step_run(context: JobContext) -> dict[str, Any]:
 
 
 @transaction.atomic
-def step_rerun(*, tenant, step_run_id: int) -> tuple[StepRun, list[Job]]:
+def step_rerun(*, tenant, step_run_id: int) -> tuple[PipelineStepRun, list[Job]]:
     """Run a finished step again for the same day: the same inputs give the same outputs and
     nothing is duplicated (forecast runs, plans and schedules are found again; fetches upsert;
     submission, results and publication compare content). The step's recorded outcome (status,
     on time) stays; the rerun's jobs are listed in ``detail.rerun_job_ids``."""
-    run = StepRun.objects.for_tenant(tenant).select_for_update().filter(pk=step_run_id).first()
+    run = (
+        PipelineStepRun.objects.for_tenant(tenant)
+        .select_for_update()
+        .filter(pk=step_run_id)
+        .first()
+    )
     if run is None:
         raise NotFoundError("Step run not found.")
     if run.status == StepStatus.RUNNING:

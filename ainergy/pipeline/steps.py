@@ -23,7 +23,7 @@ from django.conf import settings
 from ainergy.common.errors import TransientError, ValidationError
 from ainergy.common.timegrid import LOCAL_TZ, delivery_day_bounds, delivery_day_periods
 from ainergy.jobs.models import Job, JobStatus
-from ainergy.pipeline.models import PipelineEnrollment, ScheduleCause, StepRun, StepStatus
+from ainergy.pipeline.models import PipelineEnrollment, PipelineStepRun, ScheduleCause, StepStatus
 from ainergy.pipeline.timeline import PlannedStep
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class StepContext:
     day: dt.date
     planned: PlannedStep
     now: dt.datetime
-    run: StepRun | None = None
+    run: PipelineStepRun | None = None
 
     @property
     def tenant(self):
@@ -55,8 +55,8 @@ class StepContext:
     def parameters(self) -> dict:
         return self.enrollment.parameters or {}
 
-    def sibling(self, step: str) -> StepRun | None:
-        return StepRun.objects.filter(
+    def sibling(self, step: str) -> PipelineStepRun | None:
+        return PipelineStepRun.objects.filter(
             enrollment=self.enrollment, delivery_day=self.day, step=step
         ).first()
 
