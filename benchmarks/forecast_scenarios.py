@@ -10,12 +10,12 @@ For every delivery day D of each year (origin D-1 10:00 Europe/Copenhagen, only 
 scenarios, exactly as the bidding code does. Methods:
 
 * ``bounded`` (the default generator): residuals in the per-target transform chosen on the
-  window (asinh or additive), clipped to the target's range over the last 365 days, reduced with
-  marginal matching;
+  window (asinh or additive), widened by the finite-sample factor, clipped to the target's range
+  over the last 365 days, reduced with marginal matching;
 * ``asinh``: as ``bounded`` but always in the asinh transform (no choice per origin);
 * ``additive`` (the previous generator, measured in the same run as the baseline): raw additive
-  residual blocks, no bounds, reduction by fast forward selection with the mean-preserving
-  shift.
+  residual blocks, not widened, no bounds, reduction by fast forward selection with the
+  mean-preserving shift.
 
 Per year: MAE of the point forecast, 80 % coverage (samples' 10-90 % band) overall and the
 range over the 24 horizon hours, the PIT histogram (randomised for ties), the same for the K
@@ -105,7 +105,12 @@ def one_day(frame, target, day, method, model, samples, scenarios, rng):
         residuals = pd.Series(window - fitted, index=current.residuals.index)
         errors = {target: TargetErrors(ResidualTransform(), (-np.inf, np.inf), residuals)}
         paths = scenario_paths(
-            drawn.point, errors, horizon, samples, np.random.default_rng(day.toordinal())
+            drawn.point,
+            errors,
+            horizon,
+            samples,
+            np.random.default_rng(day.toordinal()),
+            inflate=False,
         )
         values, probabilities = reduce_paths(
             paths, scenarios, preserve_mean=True, preserve_marginals=False

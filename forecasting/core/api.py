@@ -313,7 +313,7 @@ def day_ahead_samples(
             raise ValidationError(target, "too little history: no forecast for some periods")
         point[target] = forecast.mean
         errors[target] = forecaster.errors(
-            history, origin, horizon_index, window_days=block_window_days
+            history, origin, horizon_index, forecast.mean, window_days=block_window_days
         )
     rng = np.random.default_rng(seed)
     paths = scenario_paths(point, errors, horizon_index, n_samples, rng)

@@ -198,7 +198,8 @@ def validate_backtest_frame(frame: pd.DataFrame, config: BacktestConfig, folds: 
         start = max(start, first_origin - pd.Timedelta(days=config.train_days))
     end = folds[-1].horizon_index[-1] + infer_step(frame.index)
     frame = fill_short_gaps(frame, exogenous)
-    check_gaps(frame, [config.target, *exogenous], start, end)
+    # lagged columns are optional information: a gap only blanks the features that read it
+    check_gaps(frame, [config.target, *config.regressor_columns], start, end)
     return frame
 
 

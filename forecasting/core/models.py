@@ -154,7 +154,7 @@ class Forecaster:
         values: dict[float, np.ndarray] = {}
         if levels:
             try:
-                errors = self.errors(history, origin_utc, horizon_index)
+                errors = self.errors(history, origin_utc, horizon_index, point)
                 values = marginal_quantiles(point, errors, horizon_index, levels)
             except ValidationError:  # no complete residual block yet
                 values = {q: np.full_like(point, np.nan) for q in levels}
@@ -172,12 +172,14 @@ class Forecaster:
         history: pd.DataFrame,
         origin_utc: pd.Timestamp,
         horizon_index: pd.DatetimeIndex,
+        point: np.ndarray,
         *,
         window_days: int = RESIDUAL_WINDOW_DAYS,
     ) -> TargetErrors:
         """The model's day-ahead errors of the ``window_days`` before the origin, in the
-        residual transform chosen for this target, with the bounds of the last
-        ``BOUND_WINDOW_DAYS`` (see :func:`forecasting.core.scenarios.target_errors`)."""
+        residual transform chosen for this target, with the range of the last
+        ``BOUND_WINDOW_DAYS`` widened to ``point`` as bounds (see
+        :func:`forecasting.core.scenarios.target_errors`)."""
         assert self.fitted_ is not None
         observed = history[self.target]
         observed = observed[observed.index < origin_utc]
@@ -187,6 +189,7 @@ class Forecaster:
             window,
             self.fitted_.reindex(window.index),
             horizon_index,
+            point,
             bound_values=bound_values,
             transform=self.residual_transform,
         )
@@ -338,6 +341,7 @@ class ProphetForecaster(Forecaster):
         self.temperature_column = _temperature_column(self.regressor_columns)
         self.model_ = None
         self.feature_columns_: list[str] = []
+        self.lagged_feature_means_: dict[str, float] = {}
 
     # features known at each row's origin
     def _features(
@@ -393,6 +397,11 @@ class ProphetForecaster(Forecaster):
             uncertainty_samples=0,
         )
         self.feature_columns_ = [c for c in features.columns if c not in ("ds", "y")]
+        self.lagged_feature_means_ = {
+            column: float(features[column].mean())
+            for column in self.feature_columns_
+            if any(column.startswith(f"{lagged}_") for lagged in self.lagged_columns)
+        }
         for column in self.feature_columns_:
             model.add_regressor(column, standardize=True)
         model.fit(features.reset_index(drop=True))
@@ -400,6 +409,10 @@ class ProphetForecaster(Forecaster):
 
     def _predict_frame(self, features: pd.DataFrame) -> np.ndarray:
         assert self.model_ is not None
+        # a lagged exogenous value missing before the origin (e.g. a measurement gap) takes its
+        # training mean instead of dropping the forecast
+        for column in self.lagged_feature_means_:
+            features[column] = features[column].fillna(self.lagged_feature_means_[column])
         result = np.full(len(features), np.nan)
         usable = features[["ds", *self.feature_columns_]].notna().all(axis=1).to_numpy()
         if usable.any():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -87,8 +88,8 @@ class TargetErrors:
         Space in which residuals are drawn.
     bounds
         (lowest, highest) per horizon period, shape (T,) each [unit of the target]: the range
-        the target took at that local clock hour (±1 h) in the bound window before the origin;
-        every quantile and path is clipped to it.
+        the target took in the bound window before the origin (widened to the point forecast
+        where that lies beyond); every quantile and path is clipped to it.
     residuals
         ``transform(actual) - transform(fitted)`` on the residual window (UTC index).
     """
@@ -134,6 +135,34 @@ def _blocks(frame: pd.DataFrame, horizon_index: pd.DatetimeIndex, what: str) -> 
     return starts[:, None] + np.arange(len(horizon_index))[None, :]
 
 
+def finite_sample_inflation(blocks: int) -> float:
+    r"""Spread factor that makes ``blocks`` bootstrap blocks cover like the true distribution.
+
+    Notes
+    -----
+    The empirical 10-90 % band of :math:`n` values (linear interpolation between order
+    statistics) covers on average :math:`0.8\,(n-1)/(n+1)` of the true distribution (77 % for
+    :math:`n = 56`). For normal errors the band must be widened by
+
+    .. math:: c_n = z_{0.9} \,/\, z_{(1 + 0.8 (n-1)/(n+1))/2}
+
+    (:math:`c_{56} = 1.063`, :math:`c_{20} = 1.18`), applied about each period's median.
+    """
+    if blocks < 3:
+        return 1.0
+    covered = 0.8 * (blocks - 1) / (blocks + 1)
+    normal = NormalDist()
+    return normal.inv_cdf(0.9) / normal.inv_cdf(0.5 + covered / 2)
+
+
+def _inflated(block_residuals: np.ndarray) -> np.ndarray:
+    """Block residuals (B, T) widened about each period's median by
+    :func:`finite_sample_inflation` (B)."""
+    median = np.median(block_residuals, axis=0, keepdims=True)
+    factor = finite_sample_inflation(block_residuals.shape[0])
+    return median + factor * (block_residuals - median)
+
+
 def _mapped(point: np.ndarray, shifts: np.ndarray, errors: TargetErrors) -> np.ndarray:
     """``clip(T⁻¹(T(point) + shifts), bounds)`` (broadcasting)."""
     transform = errors.transform
@@ -141,29 +170,19 @@ def _mapped(point: np.ndarray, shifts: np.ndarray, errors: TargetErrors) -> np.n
     return np.clip(values, *errors.bounds)
 
 
-def clock_hour_bounds(
-    values: pd.Series, horizon_index: pd.DatetimeIndex, neighbour_hours: int = 1
-) -> tuple[np.ndarray, np.ndarray]:
-    """Lowest and highest value of ``values`` at each horizon period's local clock hour ± 1 h.
+def range_bounds(values: pd.Series, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest and highest value of ``values`` (the bound window), widened to contain ``point``.
 
-    Hours with no value in ``values`` fall back to the overall range; no value at all gives
-    (-inf, inf).
+    A point forecast beyond the past range (a model expecting a new extreme) is never clipped;
+    no value at all gives (-inf, inf).
     """
-    values = values.dropna()
-    if len(values) == 0:
-        infinite = np.full(len(horizon_index), np.inf)
-        return -infinite, infinite
-    hours = np.asarray(local_times(values.index).hour)
-    grouped = values.groupby(hours)
-    lowest = grouped.min().reindex(range(24)).to_numpy(dtype=float)
-    highest = grouped.max().reindex(range(24)).to_numpy(dtype=float)
-    horizon_hours = np.asarray(local_times(horizon_index).hour)
-    near = (horizon_hours[:, None] + np.arange(-neighbour_hours, neighbour_hours + 1)[None, :]) % 24
-    with np.errstate(all="ignore"):
-        low = np.nanmin(np.where(np.isnan(lowest[near]), np.inf, lowest[near]), axis=1)
-        high = np.nanmax(np.where(np.isnan(highest[near]), -np.inf, highest[near]), axis=1)
-    low = np.where(np.isfinite(low), low, float(values.min()))
-    high = np.where(np.isfinite(high), high, float(values.max()))
+    point = np.asarray(point, dtype=float)
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if len(finite) == 0:
+        return np.full(point.shape, -np.inf), np.full(point.shape, np.inf)
+    low = np.minimum(float(finite.min()), np.where(np.isfinite(point), point, np.inf))
+    high = np.maximum(float(finite.max()), np.where(np.isfinite(point), point, -np.inf))
     return low, high
 
 
@@ -176,6 +195,7 @@ def target_errors(
     actual: pd.Series,
     fitted: pd.Series,
     horizon_index: pd.DatetimeIndex,
+    point: np.ndarray,
     *,
     bound_values: pd.Series,
     transform: str = "auto",
@@ -188,10 +208,11 @@ def target_errors(
         Observed values and the model's day-ahead fitted values on the residual window.
     horizon_index
         The forecast horizon (sets the block length and clock time for the choice).
+    point
+        The point forecast on the horizon (the bounds always contain it).
     bound_values
         The target before the origin over the bound window: its centre and spread set the
-        ``asinh`` transform, its range per local clock hour (±1 h) the bounds
-        (:func:`clock_hour_bounds`).
+        ``asinh`` transform, its range the bounds (:func:`range_bounds`).
     transform
         ``"additive"``, ``"asinh"``, or ``"auto"``: the one with the lower mean pinball loss at
         levels 0.1/0.5/0.9 when the window's own residual quantiles are put on the window's
@@ -199,7 +220,7 @@ def target_errors(
     """
     finite = bound_values.to_numpy(dtype=float)
     finite = finite[np.isfinite(finite)]
-    bounds = clock_hour_bounds(bound_values, horizon_index)
+    bounds = range_bounds(bound_values, point)
     kinds = TRANSFORM_KINDS if transform == "auto" else (transform,)
     actual = actual.astype(float)
     fitted = fitted.reindex(actual.index).astype(float)
@@ -219,7 +240,7 @@ def target_errors(
             rows = _blocks(residuals.to_frame(), horizon_index, "the residual transform")
         except ValidationError:
             return TargetErrors(ResidualTransform("additive"), bounds, residuals)
-        shifts = residuals.to_numpy()[rows]
+        shifts = _inflated(residuals.to_numpy()[rows])
         observed = actual.to_numpy()[rows]
         loss = 0.0
         for level in SELECTION_LEVELS:
@@ -243,12 +264,13 @@ def marginal_quantiles(
               [y_{\min}, y_{\max}]\big)
 
     with :math:`r_{b,t}` the transformed residual at offset ``t`` of block ``b`` (blocks start at
-    the horizon's local clock time), so each horizon period has its own error distribution.
+    the horizon's local clock time), so each horizon period has its own error distribution,
+    widened about its median by :func:`finite_sample_inflation`.
     """
     if not levels:
         return {}
     rows = _blocks(errors.residuals.to_frame(), horizon_index, "quantiles")
-    shifts = errors.residuals.to_numpy(dtype=float)[rows]
+    shifts = _inflated(errors.residuals.to_numpy(dtype=float)[rows])
     ordered = sorted(float(q) for q in levels)
     quantiles = np.quantile(shifts, ordered, axis=0)
     point = np.asarray(point, dtype=float)
@@ -261,6 +283,8 @@ def scenario_paths(
     horizon_index: pd.DatetimeIndex,
     n_samples: int,
     rng: np.random.Generator,
+    *,
+    inflate: bool = True,
 ) -> dict[str, np.ndarray]:
     r"""Equiprobable sample paths, one historical residual block per path for all targets.
 
@@ -271,7 +295,8 @@ def scenario_paths(
 
     :math:`\mathcal B` are the starts of gap-free residual blocks of horizon length
     (:func:`block_starts`); one start per sample for all targets :math:`j` keeps the temporal
-    correlation within a path and the cross-correlation between targets.
+    correlation within a path and the cross-correlation between targets. With ``inflate`` the
+    blocks are first widened about each period's median by :func:`finite_sample_inflation`.
 
     Returns
     -------
@@ -281,15 +306,15 @@ def scenario_paths(
     columns = list(point)
     frame = pd.DataFrame({column: errors[column].residuals for column in columns})
     rows = _blocks(frame, horizon_index, "scenarios")
-    chosen = rows[rng.integers(0, len(rows), size=n_samples)]
-    return {
-        column: _mapped(
-            np.asarray(point[column], dtype=float)[None, :],
-            frame[column].to_numpy(dtype=float)[chosen],
-            errors[column],
-        )
-        for column in columns
-    }
+    chosen = rng.integers(0, len(rows), size=n_samples)
+    paths = {}
+    for column in columns:
+        blocks = frame[column].to_numpy(dtype=float)[rows]
+        if inflate:
+            blocks = _inflated(blocks)
+        point_row = np.asarray(point[column], dtype=float)[None, :]
+        paths[column] = _mapped(point_row, blocks[chosen], errors[column])
+    return paths
 
 
 def block_bootstrap_paths(
@@ -304,7 +329,7 @@ def block_bootstrap_paths(
         column: TargetErrors(ResidualTransform("additive"), (-np.inf, np.inf), residuals[column])
         for column in point
     }
-    return scenario_paths(point, errors, horizon_index, n_samples, rng)
+    return scenario_paths(point, errors, horizon_index, n_samples, rng, inflate=False)
 
 
 def fast_forward_selection(

@@ -14,6 +14,7 @@ class ForecastModelEnum(Enum):
     TEMPERATURE_REGRESSION = "temperature_regression"
     PROPHET = "prophet"
     PROPHET_LAGGED = "prophet_lagged"
+    LIGHTGBM = "lightgbm"
 
 
 @strawberry.input

@@ -203,7 +203,7 @@ def test_reduction_of_real_bootstrap_paths_keeps_mean_spread_and_tails(price_and
     # then the reduction keeps mean, spread, tails and range of the samples
     _assert_mean_and_spread_preserved(samples.paths, reduced.values, reduced.probabilities)
     _assert_tails_and_range_kept(samples.paths, reduced.values, reduced.probabilities)
-    # and every sample lies inside its target's clock-hour range of the year before
+    # and every sample lies inside its target's range of the year before
     for column, errors in samples.errors.items():
         low, high = errors.bounds
         assert (samples.paths[column] >= low - 1e-9).all()

@@ -101,15 +101,19 @@ def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
             assert pump.power_min_kw - 0.1 <= point["powerKw"] <= pump.power_max_kw + 0.1, point
         else:
             assert point["powerKw"] == pytest.approx(0.0, abs=0.1)
-    # the pool's power meets the cleared volume up to the stated deviation, and mostly exactly
+    # the pool's power meets the cleared volume up to the stated deviation
     frame = pd.DataFrame(setpoints)
     pool_mw = frame.groupby("startAt")["powerKw"].sum().sort_index().to_numpy() / 1000
     deviation = np.asarray(dispatch["deviationMw"])
     assert pool_mw == pytest.approx(np.asarray(volumes) + deviation, abs=1e-3)
     # The bidding LP relaxes on/off; with exact minimum load, ramps and mFRR up held (which
     # keeps units running where the curve bought nothing) the MILP deviates in some hours, at
-    # the imbalance price plus penalty, by less than one unit's maximum power.
-    assert np.mean(np.abs(deviation) < 1e-3) >= 0.6, deviation
+    # the imbalance price plus penalty, by less than one unit's maximum power. How many hours
+    # are met exactly depends on the scenario set the curve was built from (on this synthetic
+    # 21-day world 60 % with the old additive scenarios, 17-42 % with the bounded, calibrated
+    # ones), so only the stated bound is asserted.
+    largest_unit_mw = max(hp.power_max_kw for hp in world["heat_pumps"]) / 1000
+    assert np.abs(deviation).max() < largest_unit_mw, deviation
     assert np.abs(deviation).max() <= 2.0, deviation
     assert dispatch["costsEur"]["deviation_penalty"] == pytest.approx(
         5.0 * np.abs(deviation).sum(), abs=0.05
