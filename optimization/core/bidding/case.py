@@ -18,10 +18,13 @@ from optimization.core.bidding.problem import (
     Pool,
     ReserveProductRules,
     RiskConfig,
+    UncertaintyMargin,
     product_rules,
 )
 
-STRATEGIES = ("stochastic", "deterministic", "perfect_foresight", "heat_led")
+STRATEGIES = ("stochastic", "deterministic", "perfect_foresight", "heat_led", "imbalance_oracle")
+#: the strategies the backtest compares (VSS, EVPI, captured share); the oracle is reported apart
+DEFAULT_STRATEGIES = ("stochastic", "deterministic", "perfect_foresight", "heat_led")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,12 @@ class Case:
     imbalance_penalty_eur_per_mwh: float
     strategies: tuple[str, ...]
     non_delivery_penalty_eur_per_mw_h: float = 100.0
+    imbalance_fee_eur_per_mwh: float = 0.0
+    dispatch_time_limit_s: float = 60.0
+    uncertainty_margin: UncertaintyMargin | None = None
+    #: rolling-origin calibration of the margin (backtest): {"coverage", "window_days",
+    #: "min_days"}; the margin's sigmas are then re-set every day from past days only
+    margin_calibration: dict[str, float] | None = None
 
 
 def _require(raw: dict, key: str, kind: type | tuple, where: str = "") -> Any:
@@ -101,7 +110,7 @@ def load_case(path: str | Path) -> Case:
     risk = RiskConfig(**raw.get("risk", {}))
     risk.validate()
     scen = raw.get("scenarios", {})
-    strategies = tuple(raw.get("strategies", STRATEGIES))
+    strategies = tuple(raw.get("strategies", DEFAULT_STRATEGIES))
     for s in strategies:
         if s not in STRATEGIES:
             raise ValidationError("strategies", f"unknown strategy {s!r}; known: {STRATEGIES}")
@@ -130,7 +139,45 @@ def load_case(path: str | Path) -> Case:
             raw.get("non_delivery_penalty_eur_per_mw_h", 100.0),
             "non_delivery_penalty_eur_per_mw_h",
         ),
+        imbalance_fee_eur_per_mwh=_non_negative(
+            raw.get("imbalance_fee_eur_per_mwh", 0.0), "imbalance_fee_eur_per_mwh"
+        ),
+        dispatch_time_limit_s=_non_negative(
+            raw.get("dispatch_time_limit_s", 60.0), "dispatch_time_limit_s"
+        ),
+        uncertainty_margin=_uncertainty_margin(raw.get("uncertainty_margin")),
+        margin_calibration=_margin_calibration(raw.get("uncertainty_margin")),
     )
+
+
+def _uncertainty_margin(value: Any) -> UncertaintyMargin | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValidationError("uncertainty_margin", "expected an object or null")
+    known = {f.name for f in fields(UncertaintyMargin)}
+    unknown = set(value) - known - {"calibrate"}
+    if unknown:
+        raise ValidationError(f"uncertainty_margin.{sorted(unknown)[0]}", "unknown field")
+    margin = UncertaintyMargin(**{k: v for k, v in value.items() if k != "calibrate"})
+    margin.validate()
+    return margin
+
+
+def _margin_calibration(value: Any) -> dict[str, float] | None:
+    if not isinstance(value, dict) or value.get("calibrate") is None:
+        return None
+    spec = value["calibrate"]
+    if not isinstance(spec, dict):
+        raise ValidationError("uncertainty_margin.calibrate", "expected an object")
+    out = {"coverage": 0.9, "window_days": 56.0, "min_days": 14.0}
+    for key, given in spec.items():
+        if key not in out:
+            raise ValidationError(f"uncertainty_margin.calibrate.{key}", "unknown field")
+        out[key] = _non_negative(given, f"uncertainty_margin.calibrate.{key}")
+    if not 0 < out["coverage"] < 1:
+        raise ValidationError("uncertainty_margin.calibrate.coverage", "must be in (0, 1)")
+    return out
 
 
 def _non_negative(value: Any, field: str) -> float:
@@ -140,7 +187,10 @@ def _non_negative(value: Any, field: str) -> float:
 
 
 def read_series(case: Case, spec: dict, field: str) -> pd.Series:
-    """One column of a shared-data CSV (``time_utc`` UTC) with filters, hourly, gaps interpolated."""
+    """One column of a shared-data CSV (``time_utc`` UTC) with filters, at its own resolution.
+
+    The step is the file's most frequent spacing (60 min for hourly data, 15 for quarter-hours,
+    never silently cut to hours); gaps up to 6 steps are interpolated."""
     file = spec.get("file")
     column = spec.get("column")
     if not isinstance(file, str) or not isinstance(column, str):
@@ -163,8 +213,34 @@ def read_series(case: Case, spec: dict, field: str) -> pd.Series:
     series = series[~series.index.duplicated()].sort_index()
     if series.empty:
         raise ValidationError(field, "no rows after filtering")
-    full = pd.date_range(series.index[0], series.index[-1], freq="60min", tz="UTC")
+    step = series_step_minutes(series)
+    full = pd.date_range(series.index[0], series.index[-1], freq=f"{step}min", tz="UTC")
     return series.reindex(full).interpolate(limit=6) * float(spec.get("scale", 1.0))
+
+
+def series_step_minutes(series: pd.Series) -> int:
+    """The most frequent spacing of a series' timestamps [min] (60 when it has one point)."""
+    if len(series) < 2:
+        return 60
+    seconds = series.index.tz_convert(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+    gaps = np.diff(seconds) // 60
+    gaps = gaps[gaps > 0]
+    values, counts = np.unique(gaps, return_counts=True)
+    step = int(values[np.argmax(counts)])
+    if step <= 0 or 60 % step and step % 60:
+        raise ValidationError("data", f"unsupported time step of {step} min")
+    return step
+
+
+def on_grid(series: pd.Series, index: pd.DatetimeIndex, mtu_minutes: int) -> np.ndarray:
+    """Values of ``series`` on the MTUs of ``index``: the mean over each MTU when the series is
+    finer (15-min prices on hourly MTUs), the covering value when it is coarser (hourly prices
+    on quarter-hours). NaN where the series has no value."""
+    step = series_step_minutes(series)
+    if step < mtu_minutes:
+        bucket = series.groupby(series.index.floor(f"{mtu_minutes}min")).mean()
+        return bucket.reindex(index).to_numpy(float)
+    return series.reindex(index.floor(f"{step}min")).to_numpy(float)
 
 
 def parse_day(value: Any, field: str) -> dt.date:
