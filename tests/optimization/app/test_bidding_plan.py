@@ -29,6 +29,8 @@ READ = """query($id: ID!) {
     reserveOffers { bidId productCode deliveryStartAt deliveryEndAt capacityMw status }
     periods { heatPumpId startAt powerKw storageKwh backupHeatKw reserve { productCode powerKw } }
     expectedInputs { dayAheadPriceEurPerMwh heatDemandMw }
+    curveDiagnostics { periodStartAt highestBuyPriceEurPerMwh highestBuyReason explanation
+                       topScenarioPriceEurPerMwh mustBuyMw zeroVolumeReason }
     job_: job { result { __typename ... on BidPlanJobResult { curveCount bidPlan { id } } } }
   }
 }"""
@@ -140,6 +142,14 @@ def test_bid_plan_request_runs_a_job_storing_curves_offers_schedule_and_risk(
     # diagnostics: every MTU's highest buy price with its reason; at the cap only what an
     # accepted up-reserve needs (Pmin + up; this pool's boiler covers the heat)
     explained = stored.diagnostics["curves"]
+    typed = plan["curveDiagnostics"]
+    assert [d["highestBuyReason"] for d in typed] == [
+        d["highest_buy_reason"].upper() for d in explained
+    ]
+    assert [d["zeroVolumeReason"] for d in typed] == [
+        (d["zero_volume_reason"].upper() or None) for d in explained
+    ]
+    assert [d["explanation"] for d in typed] == [d["explanation"] for d in explained]
     assert [d["period_start_at"] for d in explained] == [
         c["deliveryStartAt"].replace("+00:00", "Z") for c in curves
     ]
