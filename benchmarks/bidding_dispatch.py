@@ -6,7 +6,7 @@
         [--out var/dispatch_cases/dk1_2024]
     # 2. compare: solve every stored problem with each path; dropped = no schedule returned
     python benchmarks/bidding_dispatch.py compare var/dispatch_cases/dk1_2024 \
-        [--paths default,ortools_plain,scipy] [--time-limit-s 60] [--limit N]
+        [--paths default,ortools_plain,scipy] [--time-limit-s 60] [--every N] [--limit N]
 
 Paths: ``default`` = ``dispatch_pool`` as shipped (heuristic incumbents, MILP warm-started,
 best of both); ``ortools_plain`` = the MILP alone through OR-Tools/HiGHS (no incumbent, the
@@ -107,7 +107,7 @@ def _solve(path: str, item: dict, time_limit_s: float):
 
 
 def compare(args) -> None:
-    files = sorted(Path(args.cases).glob("*.pkl"))
+    files = sorted(Path(args.cases).glob("*.pkl"))[:: args.every]
     if args.limit:
         files = files[: args.limit]
     paths = args.paths.split(",")
@@ -171,6 +171,7 @@ def main() -> None:
     m.add_argument("--paths", default="default,ortools_plain,scipy")
     m.add_argument("--time-limit-s", type=float, default=60.0)
     m.add_argument("--limit", type=int, default=0)
+    m.add_argument("--every", type=int, default=1, help="every n-th stored day")
     args = parser.parse_args()
     (collect if args.command == "collect" else compare)(args)
 

@@ -30,7 +30,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ainergy.common.errors import ApplicationError  # noqa: E402
 from optimization.core.bidding import UncertaintyMargin, solve_bidding  # noqa: E402
+
+TIME_LIMIT_S = 900.0
 from optimization.core.bidding.model import build_units  # noqa: E402
 from optimization.core.bidding.scaling import reserve_deliverability  # noqa: E402
 from optimization.core.bidding.synthetic import synthetic_problem  # noqa: E402
@@ -46,7 +49,13 @@ def margin_of(name: str) -> UncertaintyMargin | None:
 def check(problem, fresh_scenarios, margin_name: str) -> dict:
     """Bid with the margin, then test its certified split on the fresh scenarios."""
     started = time.perf_counter()
-    bid = solve_bidding(replace(problem, uncertainty_margin=margin_of(margin_name)))
+    try:
+        bid = solve_bidding(
+            replace(problem, uncertainty_margin=margin_of(margin_name)), time_limit_s=TIME_LIMIT_S
+        )
+    except ApplicationError as error:  # a time-out is a row, not the end of the run
+        print(f"# {margin_name}: {type(error).__name__}: {error}", flush=True)
+        return None
     elapsed = time.perf_counter() - started
     products = problem.products
     allocation = np.array([bid.unit_reserve_mw[p.name] for p in products])
@@ -96,7 +105,8 @@ def synthetic(args) -> None:
             ).scenarios
             for name in rows:
                 result = check(problem, fresh, name)
-                rows[name].append(result)
+                if result is not None:
+                    rows[name].append(result)
                 print(f"# {size} seed {seed} margin {name}: {result}", flush=True)
     report(rows)
 
@@ -154,7 +164,8 @@ def real(args) -> None:
         )
         for name in rows:
             result = check(problem, fresh, name)
-            rows[name].append(result)
+            if result is not None:
+                rows[name].append(result)
             print(f"# {day} margin {name}: {result}", flush=True)
     report(rows)
 

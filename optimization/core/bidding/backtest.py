@@ -423,7 +423,39 @@ def _exceedance(forecast: Scenarios, data: CaseData, day: dt.date) -> dict[str, 
         out[f"{name}_exceedance_sigma"] = (
             float(np.nanmax(ratio)) if np.isfinite(ratio).any() else 0.0
         )
+        standardized = (real - mean) / std
+        if np.isfinite(standardized).any():
+            out[f"{name}_rms_sigma"] = float(np.sqrt(np.nanmean(standardized**2)))
+        if name == "heat" and np.isfinite(real).any():
+            out["heat_over_forecast_mw"] = float(np.nanmean(mean - real))
     return out
+
+
+def calibrated_spread(case: Case, history: list[tuple[dt.date, dict]], day: dt.date) -> float:
+    """Heat-scenario spread factor kappa >= 1: the RMS of past days' realised heat in units of
+    the scenarios' standard deviation (about 1 for calibrated scenarios), over the calibration
+    window of days settled before gate closure; 1 without calibration or history."""
+    spec = case.margin_calibration
+    if spec is None or not spec.get("heat_spread", 0.0):
+        return 1.0
+    first = day - dt.timedelta(days=int(spec["window_days"]))
+    past = [
+        c["heat_rms_sigma"]
+        for d, c in history
+        if first <= d <= day - dt.timedelta(days=2) and "heat_rms_sigma" in c
+    ]
+    if len(past) < spec["min_days"]:
+        return 1.0
+    return max(1.0, float(np.sqrt(np.mean(np.square(past)))))
+
+
+def inflate_heat(forecast: Scenarios, kappa: float) -> Scenarios:
+    """Heat scenarios spread ``kappa`` times wider around their probability-weighted mean."""
+    if kappa == 1.0:
+        return forecast
+    heat = np.asarray(forecast.heat_demand_mw, float)
+    mean = forecast.probabilities @ heat
+    return replace(forecast, heat_demand_mw=np.maximum(mean + kappa * (heat - mean), 0.0))
 
 
 def calibrated_margin(case: Case, history: list[tuple[dt.date, dict]], day: dt.date):
@@ -439,10 +471,14 @@ def calibrated_margin(case: Case, history: list[tuple[dt.date, dict]], day: dt.d
     if len(past) < spec["min_days"]:
         return margin
     q = spec["coverage"]
+    over = [c["heat_over_forecast_mw"] for c in past if "heat_over_forecast_mw" in c]
     return replace(
         margin,
         heat_sigma=float(np.quantile([c["heat_exceedance_sigma"] for c in past], q)),
         temperature_sigma=float(np.quantile([c["temperature_exceedance_sigma"] for c in past], q)),
+        # curves: the median past over-forecast of the day's mean heat (one-sided: a heat
+        # forecast that ran high is what overfills the storage)
+        curve_heat_mw=max(0.0, float(np.median(over))) if over else margin.curve_heat_mw,
     )
 
 
@@ -455,13 +491,22 @@ def run_day(case: Case, data: CaseData, day: dt.date, history=None) -> dict:
     except ApplicationError as error:
         record["skipped"] = str(error)
         return record
-    record["calibration"] = {**_coverage(forecast, realised), **_exceedance(forecast, data, day)}
+    raw = _exceedance(forecast, data, day)  # the raw scenarios: what kappa learns from
+    kappa = calibrated_spread(case, history or [], day)
+    forecast = inflate_heat(forecast, kappa)
+    record["calibration"] = {
+        **_coverage(forecast, realised),
+        **_exceedance(forecast, data, day),
+        "heat_rms_sigma": raw.get("heat_rms_sigma", 1.0),
+        "heat_spread_factor": round(kappa, 4),
+    }
     margin = calibrated_margin(case, history or [], day)
     if margin is not None:
         case = replace(case, uncertainty_margin=margin)
         record["margin"] = {
             "heat_sigma": round(margin.heat_sigma, 4),
             "temperature_sigma": round(margin.temperature_sigma, 4),
+            "curve_heat_mw": round(margin.curve_heat_mw, 4),
         }
     for strategy in case.strategies:
         try:
@@ -628,6 +673,10 @@ def summarize(records: list[dict], case: Case) -> dict:
                 float(np.mean([r["margin"]["temperature_sigma"] for r in margins])), 3
             ),
             "days_heat_inside_box": round(float(np.mean(inside)), 4),
+            "heat_spread_factor_mean": round(
+                float(np.mean([r["calibration"].get("heat_spread_factor", 1.0) for r in margins])),
+                3,
+            ),
         }
     calibration = [r["calibration"] for r in days if "calibration" in r]
     if calibration:

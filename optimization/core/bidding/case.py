@@ -170,7 +170,7 @@ def _margin_calibration(value: Any) -> dict[str, float] | None:
     spec = value["calibrate"]
     if not isinstance(spec, dict):
         raise ValidationError("uncertainty_margin.calibrate", "expected an object")
-    out = {"coverage": 0.9, "window_days": 56.0, "min_days": 14.0}
+    out = {"coverage": 0.9, "window_days": 56.0, "min_days": 14.0, "heat_spread": 0.0}
     for key, given in spec.items():
         if key not in out:
             raise ValidationError(f"uncertainty_margin.calibrate.{key}", "unknown field")

@@ -225,7 +225,11 @@ class PoolBiddingModel:
         self.add_start_constraints()
         self.add_ramp_constraints()
         margin = self.problem.uncertainty_margin
-        if margin is not None and margin.robust_curves:
+        if (
+            margin is not None
+            and margin.robust_curves
+            and (margin.curve_sigma > 0 or margin.curve_heat_mw > 0)
+        ):
             self.add_curve_overflow_constraints()
         if self.problem.products:
             self.add_reserve_allocation_constraints()
@@ -392,20 +396,29 @@ class PoolBiddingModel:
         )
 
     def add_curve_overflow_constraints(self) -> None:
-        """Each scenario's cleared path fits the pool's storage even at the lowest heat demand.
+        """Each scenario's cleared path fits the pool's storage even at lower heat.
 
         Notes
         -----
         A shadow pool storage per scenario, ``F[s,t] = a F[s,t-1] + dt (c_hi[t] P_DA[s,t] +
-        G[s,t] - D_lo[t])``, ``sum Emin <= F <= sum Emax``, ``F[s,-1] = sum E0``, ``G >= 0``
-        (backup heat tops up): the dispatch must draw exactly ``P_DA`` (no deviation), and at
-        the box's lowest heat ``D_lo`` and highest COP ``c_hi`` (uncertainty_box) that heat must
-        still fit the storage. Pooled storage and the best COP: a relaxation of the unit split
-        (the dispatch routes power to units with room), conservative in heat.
+        G[s,t] - (D[s,t] - w[t]))``, ``sum Emin <= F <= sum Emax``, ``F[s,-1] = sum E0``,
+        ``G >= 0`` (backup heat tops up), ``w = curve_sigma x std_s(D) + curve_heat_mw``: the
+        dispatch must draw
+        exactly ``P_DA`` (no deviation), so if the day's heat comes in ``w`` below the
+        scenario's, at the best COP of the box, that heat must still fit the storage. Pooled
+        storage: a relaxation of the unit split (the dispatch routes power to units with room),
+        conservative in heat. (A box floor shared by all scenarios — the envelope's minimum in
+        every hour at once — made winter curves buy far too little: backup heat all day.)
         """
-        box = uncertainty_box(self.problem, for_curves=True)
-        demand_low = box.demand_low_mw.sum(axis=0)  # (T,)
-        cop_high = box.cop_high.max(axis=0)
+        scen = self.problem.scenarios
+        pi = np.asarray(scen.probabilities, float)[:, None]
+        heat = np.asarray(scen.heat_demand_mw, float)
+        mean = (pi * heat).sum(axis=0)
+        spread = np.sqrt((pi * (heat - mean) ** 2).sum(axis=0))
+        margin = self.problem.uncertainty_margin
+        shift = margin.curve_sigma * spread[None] + margin.curve_heat_mw
+        demand_low = np.maximum(heat - shift, 0.0)  # (S, T)
+        cop_high = uncertainty_box(self.problem, for_curves=True).cop_high.max(axis=0)
         u, m, g = self.units, self.program, self.grid
         dt = self.problem.step_h
         n_s, n_t = g.lower.shape
@@ -418,7 +431,7 @@ class PoolBiddingModel:
         previous = np.concatenate([shadow[:, :1], shadow[:, :-1]], axis=1)
         coef_previous = np.full((n_s, n_t), -a)
         coef_previous[:, 0] = 0.0
-        rhs = np.broadcast_to(-dt * demand_low, (n_s, n_t)).copy()
+        rhs = -dt * demand_low
         rhs[:, 0] += a * float(u.storage_initial_mwh.sum())
         m.add_constraints(
             "curve_overflow",

@@ -219,8 +219,9 @@ class UncertaintyMargin:
     """How far beyond the scenarios reserves and curves must stay deliverable.
 
     The reserve certificate then covers *every* heat-demand and source-temperature path inside
-    a box per MTU, and (``robust_curves``) every scenario's cleared day-ahead path must fit the
-    storage even at the box's lowest heat demand (family ``curve_overflow``). The box: heat in ``[min_s D - w, max_s D + w]`` with
+    a box per MTU, and (``robust_curves``, ``curve_sigma`` or ``curve_heat_mw`` > 0) every
+    scenario's cleared
+    day-ahead path must fit the storage at lower heat (family ``curve_overflow``). The box: heat in ``[min_s D - w, max_s D + w]`` with
     ``w = heat_sigma * std_s(D) + heat_fraction * mean_s(D)``, source temperature in
     ``[min_s T - v, max_s T + v]`` with ``v = temperature_sigma * std_s(T) + temperature_c``
     (probability-weighted moments). All zero: the scenario envelope itself (already stronger
@@ -232,10 +233,14 @@ class UncertaintyMargin:
     temperature_sigma: float = 0.0
     temperature_c: float = 0.0
     robust_curves: bool = True
-    #: the curves' box: scenario envelope widened by this many standard deviations (heat and
-    #: temperature); kept apart from the reserves' because a curve that over-buys costs a
-    #: deviation while one that under-buys costs backup heat in every ordinary day
+    #: curves: each scenario's cleared path must fit the storage with that scenario's heat
+    #: this many standard deviations lower (0: no extra guard); kept apart from the reserves'
+    #: box because a curve that over-buys costs a deviation while one that under-buys costs
+    #: backup heat on every ordinary day
     curve_sigma: float = 0.0
+    #: curves: and this much lower heat [MW_th, pool] (the backtest calibrates it from past
+    #: days' over-forecast)
+    curve_heat_mw: float = 0.0
 
     def validate(self) -> None:
         for name in (
@@ -244,6 +249,7 @@ class UncertaintyMargin:
             "temperature_sigma",
             "temperature_c",
             "curve_sigma",
+            "curve_heat_mw",
         ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
