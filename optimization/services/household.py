@@ -259,7 +259,7 @@ def sizing_study_request(
     co2_intensity_g_per_kwh: float | None = None,
     co2_price_eur_per_tonne: float = 0.0,
     unserved_heat_penalty_eur_per_kwh: float | None = None,
-    representative_day_count: int = 12,
+    representative_day_count: int = 16,
     pareto_point_count: int = 5,
     created_by=None,
 ) -> SizingStudy:
@@ -474,6 +474,7 @@ def sizing_study_run(context: JobContext) -> dict[str, Any]:
     context.report_progress(0.2, "selecting representative days")
     blocks = representative_blocks(problem)
     context.report_progress(0.3, f"sizing on {len(blocks.dates)} representative days")
+    notes.append(blocks.description)
     result = solve_sizing(problem, blocks, assumptions=tuple(notes))
     summary = sizing_summary(result)
     front = []

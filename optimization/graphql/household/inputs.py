@@ -48,7 +48,7 @@ class SizingStudyInput:
     co2_intensity_g_per_kwh: float | None = None
     co2_price_eur_per_tonne: float = 0.0
     unserved_heat_penalty_eur_per_kwh: float | None = None
-    representative_day_count: int = 12
+    representative_day_count: int = 16
     pareto_point_count: int = 5
 
 
