@@ -16,3 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("frontend.urls")),
 ]
+
+handler404 = "frontend.views.not_found"
+handler403 = "frontend.views.forbidden"
+handler500 = "frontend.views.server_error"

@@ -5,6 +5,7 @@ REDIS_URL     unset -> Celery runs tasks in-process (eager); set -> Redis broker
 SECRET_KEY    required unless DEBUG is on
 DEBUG         "1"/"true" turns on debug (GraphiQL, dev secret key)
 ALLOWED_HOSTS comma-separated
+The full list, with production defaults, is in docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "strawberry_django",
+    "django_vite",
     "ainergy.common",
     "tenants",
     "ainergy.jobs",
@@ -118,9 +120,27 @@ TIME_ZONE = "UTC"  # storage and internals; Europe/Copenhagen only at the edges
 DISPLAY_TIME_ZONE = "Europe/Copenhagen"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(
+    os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
+)  # collectstatic target
+
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+# --- Portal (frontend/) -------------------------------------------------------------------
+# The React app is built by Vite into frontend/static/portal (make demo / make test run
+# `npm ci` and the build). PORTAL_DEV_SERVER=1 loads it from `npm run dev` instead (hot reload).
+CSRF_FAILURE_VIEW = "frontend.views.csrf_failure"
+DJANGO_VITE = {
+    "default": {
+        "dev_mode": env_bool("PORTAL_DEV_SERVER", False),
+        "dev_server_host": "127.0.0.1",
+        "dev_server_port": int(os.environ.get("PORTAL_DEV_SERVER_PORT", "5173")),
+        "static_url_prefix": "portal",
+        "manifest_path": BASE_DIR / "frontend" / "static" / "portal" / ".vite" / "manifest.json",
+    }
+}
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -135,6 +155,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = 50 * 60  # [s] solver and fit limits sit below thi
 CELERY_TASK_TIME_LIMIT = 55 * 60  # [s] hard kill; must stay below the visibility timeout
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}  # [s]
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# [s] (soft, hard) time limit per task, i.e. per job kind. The soft limit raises inside the task
+# (the job fails with a readable reason); the hard one kills the worker child. Solver limits in
+# the services sit below the soft limits (bid plan: 600 s solver); every hard limit stays below
+# CELERY_TASK_TIME_LIMIT and the broker's visibility timeout. Tasks not listed get the global
+# limits above. A test checks that every registered job kind is listed.
+JOB_TASK_TIME_LIMITS_S = {
+    "optimization.bid_plan_run": (20 * 60, 22 * 60),  # day-ahead bidding before gate closure
+    "optimization.pool_dispatch_run": (15 * 60, 17 * 60),
+    "forecasting.forecast_run_execute": (30 * 60, 33 * 60),
+    "optimization.sizing_study_run": (50 * 60, 55 * 60),  # long by design: its own queue
+    "optimization.household_schedule_run": (10 * 60, 12 * 60),
+    "jobs.diagnostic_run": (5 * 60, 6 * 60),
+    "timeseries.meter_data_sync": (15 * 60, 17 * 60),
+    "timeseries.market_data_sync": (10 * 60, 12 * 60),
+}
+CELERY_TASK_ANNOTATIONS = {
+    task: {"soft_time_limit": soft, "time_limit": hard}
+    for task, (soft, hard) in JOB_TASK_TIME_LIMITS_S.items()
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- GraphQL ------------------------------------------------------------------------------
@@ -176,6 +215,17 @@ JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs 
 TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk imports chunk
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
 TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
+# TimescaleDB only (ainergy/timeseries/timescale.py; applied by every `migrate`):
+TIMESCALEDB_COMPRESS_AFTER_DAYS = int(os.environ.get("TIMESCALEDB_COMPRESS_AFTER_DAYS") or 30)
+# [d] raw device telemetry older than this is deleted (hourly/daily aggregates stay); unset: kept
+TIMESCALEDB_TELEMETRY_RETENTION_DAYS = (
+    int(os.environ["TIMESCALEDB_TELEMETRY_RETENTION_DAYS"])
+    if os.environ.get("TIMESCALEDB_TELEMETRY_RETENTION_DAYS")
+    else None
+)
+if TIMESCALEDB_TELEMETRY_RETENTION_DAYS is not None and TIMESCALEDB_TELEMETRY_RETENTION_DAYS < 2:
+    raise ImproperlyConfigured("TIMESCALEDB_TELEMETRY_RETENTION_DAYS must be at least 2 (days)")
+TIMESCALEDB_AGGREGATE_REFRESH_DAYS = 7  # [d] the aggregate refresh policy's window
 REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")  # Fernet keys, newest first
 
@@ -189,6 +239,10 @@ MARKET_DATA_FEEDS = {
     "day_ahead_prices": {"lookback_days": 2, "lookahead_days": 2},
     "mfrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
     "afrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_dk1": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_n_dk2": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_d_up_dk2": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_d_down_dk2": {"lookback_days": 3, "lookahead_days": 2},
     "imbalance_price": {"lookback_days": 3, "lookahead_days": 0},
     "co2_emission_prognosis": {"lookback_days": 1, "lookahead_days": 2},
 }

@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ainergy.common.errors import NotFoundError, ValidationError
+from ainergy.common.errors import Issues, NotFoundError, ValidationError
+from ainergy.timeseries import timescale
 from ainergy.timeseries.kinds import get_kind
 from ainergy.timeseries.models import ForecastValue, Observation, Series
 from ainergy.timeseries.validation import parse_time, validate_frame, validate_points
@@ -212,10 +213,12 @@ def _upsert(
     """Upsert ``frame[columns]`` plus ``constants`` (one value for every row) into ``model``."""
     if frame.empty:
         return
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and getattr(connection, "supports_copy_from_stdin", True):
         _upsert_postgresql(model._meta.db_table, columns, conflict, frame, constants)
     else:
         _upsert_generic(model._meta.db_table, columns, conflict, frame, constants)
+    if model is Observation:  # keep the continuous aggregates exact (TimescaleDB only)
+        timescale.note_write(frame["time"].min(), frame["time"].max())
 
 
 @dataclass(frozen=True)
@@ -269,24 +272,27 @@ def observations_ingest(
         )
     seen_series: set[int] = set()
     frames = []
+    issues = Issues()  # every batch is checked; all problems are reported together
     for position, batch in enumerate(batches):
-        series = _writable_series(tenant, batch.series)
-        if series.pk in seen_series:
-            raise ValidationError(
-                f"{field}[{position}].series", "the same series appears twice in one request"
+        with issues.collect():
+            series = _writable_series(tenant, batch.series)
+            if series.pk in seen_series:
+                raise ValidationError(
+                    f"{field}[{position}].series", "the same series appears twice in one request"
+                )
+            seen_series.add(series.pk)
+            frames.append(
+                (
+                    series,
+                    validate_points(
+                        batch.points,
+                        kind=series.kind,
+                        resolution_minutes=series.resolution_minutes,
+                        field=f"{field}[{position}].points",
+                    ),
+                )
             )
-        seen_series.add(series.pk)
-        frames.append(
-            (
-                series,
-                validate_points(
-                    batch.points,
-                    kind=series.kind,
-                    resolution_minutes=series.resolution_minutes,
-                    field=f"{field}[{position}].points",
-                ),
-            )
-        )
+    issues.raise_if_any()
     received_at = timezone.now()
     return [
         observations_write_frame(

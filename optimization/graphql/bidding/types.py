@@ -1,34 +1,68 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+import json
+from typing import Annotated
 
 import strawberry
 import strawberry_django
 from django.db.models import Prefetch
 from strawberry import auto, relay
-from strawberry.scalars import JSON
 
 from ainergy.assets.graphql.types import HeatPumpType, PoolType
+from ainergy.common.ids import global_id
 from ainergy.common.timegrid import LOCAL_TZ
 from ainergy.graphql.context import scope_to_tenant
+from ainergy.graphql.vocabulary import choices_enum, graphql_enum
 from ainergy.jobs.graphql.types import JobType
-from ainergy.markets.graphql.types import MarketAccountType
+from ainergy.markets.graphql.enums import BiddingZoneEnum, BidStatusEnum, MarketProductCodeEnum
+from ainergy.markets.graphql.types import CurvePoint, MarketAccountType
 from ainergy.markets.models import Bid
 from optimization import models
 from optimization.services.bidding import DAY_AHEAD_CODE, bid_plan_export
 
+CurveExportFormat = graphql_enum(
+    "CurveExportFormat",
+    "File format of a Nord Pool-style curve order.",
+    {
+        "CSV": ("csv", "Comma-separated values, one row per MTU and price step."),
+        "JSON": ("json", "JSON document with one curve per MTU."),
+    },
+)
 
-@strawberry.enum(name="CurveExportFormat")
-class CurveExportFormat(Enum):
-    CSV = "csv"
-    JSON = "json"
+ScenarioSourceEnum = choices_enum(
+    "ScenarioSource",
+    "Where a bid plan's price and heat-demand scenarios came from.",
+    models.BidPlan.ScenarioSource,
+    {
+        "STORED_FORECAST": "Scenario paths of stored forecasts issued before gate closure.",
+        "BOOTSTRAP": "Block bootstrap of history before gate closure.",
+    },
+)
 
+BidPlanActionEnum = graphql_enum(
+    "BidPlanAction",
+    "A step in a bid plan's lifecycle.",
+    {
+        "REQUEST": ("request", "The plan was requested (its job queued)."),
+        "SUBMIT": ("submit", "The plan was submitted to the market."),
+        "RESULTS_RECORD": ("results_record", "Clearing results were recorded."),
+        "RESULTS_CORRECT": ("results_correct", "Corrected results were recorded (new version)."),
+        "DISPATCH": ("dispatch", "Setpoints were computed from the latest results."),
+    },
+)
 
-@strawberry.type
-class CurvePoint:
-    price_eur_per_mwh: float
-    volume_mw: float
+BidPlanStatus = choices_enum(
+    "BidPlanStatus",
+    "Where a bid plan is in its lifecycle.",
+    models.BidPlan.Status,
+    {
+        "DRAFT": "Computed (or being computed); not submitted to the market.",
+        "SUBMITTED": "Submitted: bids marked, exchange file frozen.",
+        "RESULTS_RECORDED": "Clearing results recorded (latest version counts).",
+        "DISPATCHED": "Setpoints computed from the latest results.",
+    },
+)
 
 
 @strawberry.type
@@ -39,7 +73,7 @@ class DayAheadCurve:
     delivery_start_at: dt.datetime
     delivery_end_at: dt.datetime
     points: list[CurvePoint]
-    status: str
+    status: BidStatusEnum  # type: ignore[valid-type]
     accepted_volume_mw: float | None
     clearing_price_eur_per_mwh: float | None
 
@@ -49,12 +83,12 @@ class ReserveCapacityOffer:
     """Capacity offered (price-taking) for one product and block, certified deliverable."""
 
     bid_id: relay.GlobalID
-    product_code: str
+    product_code: MarketProductCodeEnum  # type: ignore[valid-type]
     delivery_start_at: dt.datetime
     delivery_end_at: dt.datetime
     capacity_mw: float
     capacity_price_eur_per_mw_h: float | None
-    status: str
+    status: BidStatusEnum  # type: ignore[valid-type]
     accepted_capacity_mw: float | None
 
 
@@ -65,17 +99,123 @@ class ScenarioCost:
     cost_eur: float
 
 
-@strawberry.type
-class BidPlanRisk:
-    """Cost of the day net of reserve revenue [EUR]: expectation, CVaR and per scenario."""
+@strawberry.type(description="Reserve power held for one product.")
+class ReservePower:
+    product_code: MarketProductCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The reserve product."
+    )
+    power_kw: float = strawberry.field(description="Power held [kW].")
 
-    objective_eur: float
-    expected_cost_eur: float
-    cvar_eur: float
-    cvar_alpha: float
-    cvar_weight: float
-    expected_components_eur: JSON
-    scenario_costs: list[ScenarioCost]
+
+@strawberry.type(description="Reserve capacity of one product per MTU of the day.")
+class ReserveCapacitySchedule:
+    product_code: MarketProductCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The reserve product."
+    )
+    capacity_mw: list[float] = strawberry.field(description="Capacity per MTU [MW].")
+
+
+@strawberry.type(description="Capacity of one reserve product [MW].")
+class ReserveCapacity:
+    product_code: MarketProductCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The reserve product."
+    )
+    capacity_mw: float = strawberry.field(description="Capacity [MW].")
+
+
+@strawberry.type(description="One named part of a cost [EUR].")
+class CostComponent:
+    component: str = strawberry.field(
+        description="What the part is, as the optimizer names it (e.g. day_ahead, reserve, "
+        "imbalance, imbalance_penalty, backup, start, non_delivery); negative = revenue."
+    )
+    cost_eur: float = strawberry.field(description="Amount [EUR].")
+
+
+def reserve_power(mapping: dict | None) -> list[ReservePower]:
+    return [
+        ReservePower(product_code=MarketProductCodeEnum(code), power_kw=float(value))
+        for code, value in sorted((mapping or {}).items())
+    ]
+
+
+def cost_components(mapping: dict | None) -> list[CostComponent]:
+    return [
+        CostComponent(component=name, cost_eur=float(value))
+        for name, value in (mapping or {}).items()
+        if value is not None
+    ]
+
+
+@strawberry.type(
+    description="Probability-weighted inputs the plan was optimised on, per MTU of the day."
+)
+class BidPlanExpectedInputs:
+    day_ahead_price_eur_per_mwh: list[float] = strawberry.field(
+        description="Expected day-ahead price [EUR/MWh]."
+    )
+    imbalance_price_eur_per_mwh: list[float] = strawberry.field(
+        description="Expected imbalance price [EUR/MWh]."
+    )
+    heat_demand_mw: list[float] = strawberry.field(description="Expected heat demand [MW_th].")
+    source_temperature_c: list[float] = strawberry.field(
+        description="Expected heat-source temperature [°C]."
+    )
+
+
+@strawberry.type(
+    description="Cost of the day net of reserve revenue [EUR]: expectation, CVaR and per scenario."
+)
+class BidPlanRisk:
+    objective_eur: float = strawberry.field(
+        description="Optimised objective: (1 − cvarWeight) × expected cost + cvarWeight × CVaR "
+        "[EUR]."
+    )
+    expected_cost_eur: float = strawberry.field(description="Expected cost [EUR].")
+    cvar_eur: float = strawberry.field(
+        description="Mean cost of the worst (1 − cvarAlpha) share of scenarios [EUR]."
+    )
+    cvar_alpha: float = strawberry.field(description="CVaR confidence level.")
+    cvar_weight: float = strawberry.field(description="Weight of CVaR in the objective.")
+    expected_components: list[CostComponent] = strawberry.field(
+        description="Expected cost by component [EUR]."
+    )
+    scenario_costs: list[ScenarioCost] = strawberry.field(description="Cost per scenario.")
+
+
+@strawberry.type(description="The curve of one MTU in a curve order.")
+class CurveOrderCurve:
+    delivery_start_at: dt.datetime = strawberry.field(description="MTU start (UTC).")
+    delivery_end_at: dt.datetime = strawberry.field(description="MTU end (UTC), exclusive.")
+    points: list[CurvePoint] = strawberry.field(
+        description="Price-volume points, prices strictly rising from floor to cap."
+    )
+
+
+@strawberry.type(description="A Nord Pool-style day-ahead curve order of one bid plan.")
+class CurveOrder:
+    bid_plan_id: strawberry.ID = strawberry.field(description="The bid plan.")
+    auction: str = strawberry.field(description="Auction, SDAC (single day-ahead coupling).")
+    delivery_day: dt.date = strawberry.field(description="Local delivery day.")
+    bidding_zone: BiddingZoneEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Area the order is for."
+    )
+    portfolio: str = strawberry.field(
+        description="Portfolio: the BRP code of the market account, else its name."
+    )
+    currency: str = strawberry.field(description="Currency of the prices (EUR).")
+    mtu_minutes: int = strawberry.field(description="Market time unit [min].")
+    curves: list[CurveOrderCurve] = strawberry.field(description="One curve per MTU.")
+
+    @strawberry.field(description="Where to download the order as a file (same bearer token).")
+    def download_url(
+        self,
+        format: Annotated[
+            CurveExportFormat,  # type: ignore[valid-type]
+            strawberry.argument(description="File format."),
+        ] = CurveExportFormat.CSV,  # type: ignore[attr-defined]
+    ) -> str:
+        return f"/api/v1/bid-plans/{self.bid_plan_id}/curves?format={format.value}"
 
 
 def _bids_prefetch(to_attr: str, day_ahead: bool) -> Prefetch:
@@ -111,7 +251,10 @@ class BidPlanSchedulePeriodType(relay.Node):
     power_kw: auto
     storage_kwh: auto
     backup_heat_kw: auto
-    reserve_kw: JSON
+
+    @strawberry_django.field(only=["reserve_kw"], description="Reserve held per product [kW].")
+    def reserve(self, root: models.BidPlanSchedulePeriod) -> list[ReservePower]:
+        return reserve_power(root.reserve_kw)
 
     @strawberry_django.field(only=["heat_pump_id"])
     def heat_pump_id(self, root: models.BidPlanSchedulePeriod) -> relay.GlobalID:
@@ -130,7 +273,10 @@ class PoolDispatchSetpointType(relay.Node):
     is_on: auto
     storage_kwh: auto
     backup_heat_kw: auto
-    reserve_kw: JSON
+
+    @strawberry_django.field(only=["reserve_kw"], description="Reserve held per product [kW].")
+    def reserve(self, root: models.PoolDispatchSetpoint) -> list[ReservePower]:
+        return reserve_power(root.reserve_kw)
 
     @strawberry_django.field(only=["heat_pump_id"])
     def heat_pump_id(self, root: models.PoolDispatchSetpoint) -> relay.GlobalID:
@@ -150,16 +296,134 @@ class PoolDispatchSetpointType(relay.Node):
 class PoolDispatchType(relay.Node):
     job: JobType
     day_ahead_volume_mw: list[float]
-    reserve_capacity_mw: JSON
     heat_demand_source: auto
     deviation_mw: list[float]
-    costs_eur: JSON
     created_at: auto
+
+    @strawberry_django.field(
+        only=["reserve_capacity_mw"], description="Accepted reserve capacity per product."
+    )
+    def reserve_capacity(self, root: models.PoolDispatch) -> list[ReserveCapacitySchedule]:
+        return [
+            ReserveCapacitySchedule(
+                product_code=MarketProductCodeEnum(code), capacity_mw=[float(v) for v in values]
+            )
+            for code, values in sorted((root.reserve_capacity_mw or {}).items())
+        ]
+
+    @strawberry_django.field(only=["costs_eur"], description="Cost of the day by component.")
+    def costs(self, root: models.PoolDispatch) -> list[CostComponent]:
+        return cost_components(root.costs_eur)
+
     setpoints: list[PoolDispatchSetpointType]
 
     @strawberry_django.field(only=["bid_plan_id"])
     def bid_plan_id(self, root: models.PoolDispatch) -> relay.GlobalID:
         return relay.GlobalID("BidPlan", str(root.bid_plan_id))
+
+    @strawberry_django.field(select_related=["results"], only=["results__version"])
+    def results_version(self, root: models.PoolDispatch) -> int | None:
+        """The results version this dispatch follows (a correction re-dispatches)."""
+        return None if root.results_id is None else root.results.version
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry.type
+class ReserveAcceptance:
+    """Capacity accepted for one reserve offer in a results version."""
+
+    bid_id: relay.GlobalID
+    product_code: MarketProductCodeEnum  # type: ignore[valid-type]
+    delivery_start_at: dt.datetime
+    capacity_mw: float = strawberry.field(description="Accepted capacity [MW]")
+    capacity_price_eur_per_mw_h: float | None = strawberry.field(
+        description="Capacity price paid [EUR/(MW·h)], when given"
+    )
+
+
+@strawberry_django.type(models.BidPlanResults, name="BidPlanResults")
+class BidPlanResultsType(relay.Node):
+    """One version of what cleared for a plan; corrections add versions, the latest wins."""
+
+    version: auto
+    created_at: auto
+    content_sha256: auto
+    day_ahead_volume_mw: list[float] = strawberry_django.field(
+        description="Accepted purchase per MTU [MW]"
+    )
+    day_ahead_clearing_price_eur_per_mwh: list[float] | None = strawberry_django.field(
+        description="Clearing price per MTU [EUR/MWh]; null when volumes were given"
+    )
+
+    @strawberry_django.field(only=["reserve_acceptances"])
+    def reserve_acceptances(self, root: models.BidPlanResults) -> list[ReserveAcceptance]:
+        return [
+            ReserveAcceptance(
+                bid_id=relay.GlobalID("Bid", str(entry["bid_id"])),
+                product_code=MarketProductCodeEnum(entry["product_code"]),
+                delivery_start_at=dt.datetime.fromisoformat(entry["delivery_start_at"]),
+                capacity_mw=entry["capacity_mw"],
+                capacity_price_eur_per_mw_h=entry["capacity_price_eur_per_mw_h"],
+            )
+            for entry in root.reserve_acceptances
+        ]
+
+    @strawberry_django.field(only=["bid_plan_id"])
+    def bid_plan_id(self, root: models.BidPlanResults) -> relay.GlobalID:
+        return relay.GlobalID("BidPlan", str(root.bid_plan_id))
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry_django.type(models.BidPlanEvent, name="BidPlanEvent")
+class BidPlanEventType(relay.Node):
+    """One lifecycle step of a plan: who (or which job) moved it, from what to what, when."""
+
+    @strawberry_django.field(only=["action"], description="What happened.")
+    def action(self, root: models.BidPlanEvent) -> BidPlanActionEnum:  # type: ignore[valid-type]
+        return BidPlanActionEnum(root.action)
+
+    results_version: int | None = strawberry_django.field(
+        description="The results version the step concerns, if any"
+    )
+    at: auto
+
+    @strawberry_django.field(only=["from_status"])
+    def from_status(self, root: models.BidPlanEvent) -> BidPlanStatus | None:
+        return BidPlanStatus(root.from_status) if root.from_status else None
+
+    @strawberry_django.field(only=["to_status"])
+    def to_status(self, root: models.BidPlanEvent) -> BidPlanStatus:
+        return BidPlanStatus(root.to_status)
+
+    @strawberry_django.field(only=["job_id"])
+    def job_id(self, root: models.BidPlanEvent) -> relay.GlobalID | None:
+        return None if root.job_id is None else relay.GlobalID("Job", str(root.job_id))
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry_django.type(models.BidPlanUnit, name="BidPlanUnit")
+class BidPlanUnitType(relay.Node):
+    """A heat pump of a plan as it was when the plan was requested."""
+
+    name: auto
+    power_min_kw: float = strawberry_django.field(description="Minimum load then [kW]")
+    power_max_kw: float = strawberry_django.field(description="Maximum power then [kW]")
+    is_offered: bool = strawberry_django.field(
+        description="Offered by this plan (submitted): no other plan offers it that day"
+    )
+
+    @strawberry_django.field(only=["heat_pump_id"])
+    def heat_pump_id(self, root: models.BidPlanUnit) -> relay.GlobalID:
+        return relay.GlobalID("HeatPump", str(root.heat_pump_id))
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
@@ -176,24 +440,70 @@ class BidPlanType(relay.Node):
     pool: PoolType
     market_account: MarketAccountType
     job: JobType
+    submitted_at: auto
+    exchange_file_sha256: auto
     delivery_day: auto
     mtu_minutes: auto
     gate_closure_at: auto
     scenario_count: auto
     seed: auto
-    product_codes: list[str]
+
+    @strawberry_django.field(
+        only=["scenario_source"],
+        description="Where the scenarios came from; null until the job has succeeded.",
+    )
+    def scenario_source(self, root: models.BidPlan) -> ScenarioSourceEnum | None:  # type: ignore[valid-type]
+        return ScenarioSourceEnum(root.scenario_source) if root.scenario_source else None
+
+    @strawberry_django.field(only=["product_codes"], description="Reserve products offered.")
+    def product_codes(self, root: models.BidPlan) -> list[MarketProductCodeEnum]:  # type: ignore[valid-type]
+        return [MarketProductCodeEnum(code) for code in root.product_codes]
+
     cvar_weight: auto
     cvar_alpha: auto
     imbalance_penalty_eur_per_mwh: auto
-    scenario_source: auto
     period_count: auto
     formulation: auto
-    derated_mw: JSON
-    expected_inputs: JSON
+
+    @strawberry_django.field(
+        only=["derated_mw"],
+        description="Reserve capacity the pool can certify per product after derating [MW].",
+    )
+    def derated_capacity(self, root: models.BidPlan) -> list[ReserveCapacity]:
+        return [
+            ReserveCapacity(product_code=MarketProductCodeEnum(code), capacity_mw=float(value))
+            for code, value in sorted((root.derated_mw or {}).items())
+        ]
+
+    @strawberry_django.field(
+        only=["expected_inputs"],
+        description="Expected prices and heat demand per MTU; null until the job has succeeded.",
+    )
+    def expected_inputs(self, root: models.BidPlan) -> BidPlanExpectedInputs | None:
+        inputs = root.expected_inputs or {}
+        if not inputs:
+            return None
+        return BidPlanExpectedInputs(
+            day_ahead_price_eur_per_mwh=inputs.get("day_ahead_price_eur_per_mwh", []),
+            imbalance_price_eur_per_mwh=inputs.get("imbalance_price_eur_per_mwh", []),
+            heat_demand_mw=inputs.get("heat_demand_mw", []),
+            source_temperature_c=inputs.get("source_temperature_c", []),
+        )
+
     assumptions: list[str]
     created_at: auto
     periods: list[BidPlanSchedulePeriodType]
     dispatches: list[PoolDispatchType]
+    units: list[BidPlanUnitType]
+    results: list[BidPlanResultsType] = strawberry_django.field(
+        description="Every results version, oldest first; the last one counts"
+    )
+    events: list[BidPlanEventType]
+
+    @strawberry_django.field(only=["status"])
+    def status(self, root: models.BidPlan) -> BidPlanStatus:
+        """draft → submitted (bids marked, exchange file frozen) → results recorded → dispatched."""
+        return BidPlanStatus(root.status)
 
     @strawberry_django.field(
         only=[
@@ -217,7 +527,7 @@ class BidPlanType(relay.Node):
             cvar_eur=root.cvar_eur,
             cvar_alpha=root.cvar_alpha,
             cvar_weight=root.cvar_weight,
-            expected_components_eur=root.expected_components_eur,
+            expected_components=cost_components(root.expected_components_eur),
             scenario_costs=[
                 ScenarioCost(scenario=k, probability=probability, cost_eur=cost)
                 for k, (probability, cost) in enumerate(
@@ -239,7 +549,7 @@ class BidPlanType(relay.Node):
                     delivery_start_at=bid.delivery_start_at,
                     delivery_end_at=bid.delivery_end_at,
                     points=[CurvePoint(price_eur_per_mwh=p, volume_mw=v) for p, v in bid.curve],
-                    status=bid.status,
+                    status=BidStatusEnum(bid.status),
                     accepted_volume_mw=None if result is None else result.accepted_volume_mw,
                     clearing_price_eur_per_mwh=None
                     if result is None
@@ -258,27 +568,48 @@ class BidPlanType(relay.Node):
             offers.append(
                 ReserveCapacityOffer(
                     bid_id=relay.GlobalID("Bid", str(bid.pk)),
-                    product_code=bid.product.code,
+                    product_code=MarketProductCodeEnum(bid.product.code),
                     delivery_start_at=bid.delivery_start_at,
                     delivery_end_at=bid.delivery_end_at,
                     capacity_mw=bid.capacity_mw,
                     capacity_price_eur_per_mw_h=bid.capacity_price_eur_per_mw_h,
-                    status=bid.status,
+                    status=BidStatusEnum(bid.status),
                     accepted_capacity_mw=None if result is None else result.accepted_volume_mw,
                 )
             )
         return offers
 
     @strawberry_django.field(
-        only=["tenant_id", "delivery_day", "mtu_minutes"],
+        only=["tenant_id", "delivery_day", "mtu_minutes", "status"],
         prefetch_related=[_bids_prefetch("day_ahead_bids", True)],
         select_related=["market_account", "pool__bidding_zone"],
+        description="The day-ahead curves as a Nord Pool-style curve order (purchases positive, "
+        "MW); frozen at submission. The same order as a file: `downloadUrl`.",
     )
-    def nord_pool_export(
-        self, root: models.BidPlan, format: CurveExportFormat = CurveExportFormat.CSV
-    ) -> str:
-        """The day-ahead curves as a Nord Pool-style curve order (purchases positive, MW)."""
-        return bid_plan_export(root, _bids(root, "day_ahead_bids", True), format.value)
+    def nord_pool_export(self, root: models.BidPlan) -> CurveOrder:
+        data = json.loads(
+            bid_plan_export(root, _bids(root, "day_ahead_bids", True), "json") or "{}"
+        )
+        return CurveOrder(
+            bid_plan_id=global_id(root),
+            auction=data.get("auction", "SDAC"),
+            delivery_day=root.delivery_day,
+            bidding_zone=BiddingZoneEnum(data["areaCode"]),
+            portfolio=data["portfolio"],
+            currency=data["currency"],
+            mtu_minutes=data["resolutionMinutes"],
+            curves=[
+                CurveOrderCurve(
+                    delivery_start_at=dt.datetime.fromisoformat(curve["deliveryStart"]),
+                    delivery_end_at=dt.datetime.fromisoformat(curve["deliveryEnd"]),
+                    points=[
+                        CurvePoint(price_eur_per_mwh=point["price"], volume_mw=point["volume"])
+                        for point in curve["curvePoints"]
+                    ],
+                )
+                for curve in data["curves"]
+            ],
+        )
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):

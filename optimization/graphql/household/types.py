@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import strawberry
@@ -11,6 +12,7 @@ from ainergy.assets.graphql.types import SiteType
 from ainergy.common.timegrid import LOCAL_TZ
 from ainergy.graphql.context import scope_to_tenant
 from ainergy.jobs.graphql.types import JobType
+from ainergy.timeseries.graphql.enums import SeriesKindEnum
 from optimization import models
 
 
@@ -23,12 +25,65 @@ class HouseholdDesign:
     has_ev_charger: bool
 
 
+@strawberry.type(description="Annualised investment and fixed O&M of one component [EUR/yr].")
+class ComponentCost:
+    component: str = strawberry.field(
+        description="Component as the sizing names it (heat_pump, pv, battery, ev_charger, ...)."
+    )
+    cost_eur_per_year: float = strawberry.field(description="Annual cost [EUR/yr].")
+
+
+@strawberry.type(description="Energy flows of the chosen design over the year [kWh/yr].")
+class AnnualEnergy:
+    grid_import_kwh: float = strawberry.field(description="Electricity bought [kWh/yr].")
+    grid_export_kwh: float = strawberry.field(description="Electricity sold [kWh/yr].")
+    heat_pump_heat_kwh: float = strawberry.field(description="Heat from the heat pump [kWh/yr].")
+    backup_heat_kwh: float = strawberry.field(description="Heat from backup heating [kWh/yr].")
+    unserved_heat_kwh: float = strawberry.field(description="Heat demand not met [kWh/yr].")
+
+
+@strawberry.type(description="The car's daily need as requested.")
+class EvDemand:
+    daily_energy_kwh: float = strawberry.field(description="Energy needed per day [kWh].")
+    arrival_local_hour: int = strawberry.field(description="Arrives home (local hour, 0-23).")
+    departure_local_hour: int = strawberry.field(description="Leaves (local hour, 0-23).")
+    alternative_charging_price_eur_per_kwh: float = strawberry.field(
+        description="Price of charging elsewhere [EUR/kWh]."
+    )
+    alternative_co2_intensity_g_per_kwh: float = strawberry.field(
+        description="Emissions of charging elsewhere [g CO2/kWh]."
+    )
+
+
+@strawberry.type(description="First-order (1R1C) building with an indoor comfort band.")
+class Building:
+    thermal_resistance_k_per_kw: float = strawberry.field(
+        description="Envelope thermal resistance [K/kW]."
+    )
+    thermal_capacitance_kwh_per_k: float = strawberry.field(
+        description="Thermal capacitance [kWh/K]."
+    )
+    initial_indoor_temperature_c: float = strawberry.field(
+        description="Indoor temperature at the start [°C]."
+    )
+    comfort_min_c: float = strawberry.field(description="Lowest indoor temperature [°C].")
+    comfort_max_c: float = strawberry.field(description="Highest indoor temperature [°C].")
+    heat_gain_kw: float = strawberry.field(description="Internal and solar gains [kW].")
+
+
+def _typed(cls, data):
+    if not data:
+        return None
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{key: value for key, value in data.items() if key in names})
+
+
 @strawberry.type
 class AnnualCost:
     """Annual cost split [EUR/yr]; ``capexByComponent`` is annualised investment + fixed O&M."""
 
     capex_total_eur: float
-    capex_by_component_eur: JSON
+    capex_by_component: list[ComponentCost]
     energy_eur: float
     tariffs_eur: float
     dso_tariff_eur: float
@@ -71,11 +126,11 @@ class ScheduleCost:
 class SeriesReference:
     """A series a request named (read its values with ``seriesValues(seriesId: id)``)."""
 
-    id: relay.GlobalID
-    key: str
-    kind: str
-    unit: str
-    resolution_minutes: int
+    id: relay.GlobalID = strawberry.field(description="The series' id.")
+    key: str = strawberry.field(description="The series' key.")
+    kind: SeriesKindEnum = strawberry.field(description="What it measures.")  # type: ignore[valid-type]
+    unit: str = strawberry.field(description="Unit of its values.")
+    resolution_minutes: int = strawberry.field(description="Time step [min].")
 
 
 def _series_field(name: str, optional: bool = False):
@@ -92,7 +147,7 @@ def _series_field(name: str, optional: bool = False):
         return SeriesReference(
             id=relay.GlobalID("Series", str(series.pk)),
             key=series.key,
-            kind=series.kind,
+            kind=SeriesKindEnum(series.kind),
             unit=series.unit,
             resolution_minutes=series.resolution_minutes,
         )
@@ -120,14 +175,32 @@ class SizingStudyType(relay.Node):
     tariff_year: auto
     discount_rate_fraction: auto
     heat_storage_kwh: auto
-    ev: JSON | None
+
+    @strawberry_django.field(only=["ev"], description="The car's need; null without a car.")
+    def ev(self, root: models.SizingStudy) -> EvDemand | None:
+        return _typed(EvDemand, root.ev)
+
     co2_intensity_g_per_kwh: auto
     co2_price_eur_per_tonne: auto
     unserved_heat_penalty_eur_per_kwh: auto
     representative_day_count: auto
     pareto_point_count: auto
     emissions_kg_co2_per_year: auto
-    annual_energy_kwh: JSON | None
+
+    @strawberry_django.field(
+        only=["annual_energy_kwh"], description="Energy flows; null until the job has succeeded."
+    )
+    def annual_energy(self, root: models.SizingStudy) -> AnnualEnergy | None:
+        data = root.annual_energy_kwh
+        if not data:
+            return None
+        return AnnualEnergy(
+            **{
+                field.name: float(data.get(field.name.removesuffix("_kwh")) or 0.0)
+                for field in dataclasses.fields(AnnualEnergy)
+            }
+        )
+
     assumptions: list[str]
     created_at: auto
 
@@ -144,7 +217,10 @@ class SizingStudyType(relay.Node):
         capex = dict(cost["capex"])
         return AnnualCost(
             capex_total_eur=capex.pop("total"),
-            capex_by_component_eur=capex,
+            capex_by_component=[
+                ComponentCost(component=name, cost_eur_per_year=value)
+                for name, value in capex.items()
+            ],
             energy_eur=cost["energy"],
             tariffs_eur=cost["tariffs"],
             dso_tariff_eur=cost["dso_tariff"],
@@ -236,7 +312,11 @@ class HouseholdScheduleType(relay.Node):
     household_electricity_kwh_per_year: auto
     tariff_table: JSON
     tariff_year: auto
-    building: JSON | None
+
+    @strawberry_django.field(only=["building"], description="The building model; null if none.")
+    def building(self, root: models.HouseholdSchedule) -> Building | None:
+        return _typed(Building, root.building)
+
     battery_initial_energy_kwh: auto
     heat_store_initial_energy_kwh: auto
     co2_intensity_g_per_kwh: auto

@@ -22,11 +22,15 @@ RECORD = """mutation($input: BidPlanResultsInput!) {
   bidPlanResultsRecord(input: $input) { id bidPlanId job { kind queue } }
 }"""
 
+SUBMIT = "mutation($id: ID!) { bidPlanSubmit(id: $id) { id status } }"
+
 DISPATCH = """query($id: ID!) {
   poolDispatch(id: $id) {
-    dayAheadVolumeMw reserveCapacityMw deviationMw costsEur heatDemandSource
+    dayAheadVolumeMw reserveCapacity { productCode capacityMw } deviationMw
+    costs { component costEur } heatDemandSource
     job { status errorCode errorMessage resultSummary }
-    setpoints { heatPumpId startAt powerKw isOn storageKwh backupHeatKw reserveKw }
+    setpoints { heatPumpId startAt powerKw isOn storageKwh backupHeatKw
+                reserve { productCode powerKw } }
   }
 }"""
 
@@ -44,6 +48,8 @@ def planned(tenant, token_client, django_capture_on_commit_callbacks):
         plan_id = body["data"]["bidPlanRequest"]["id"]
         read = client.execute(READ, {"id": plan_id})["data"]["bidPlan"]
         assert read["job"]["status"] == "SUCCEEDED", read["job"]
+        submitted = client.execute(SUBMIT, {"id": plan_id})
+        assert submitted["data"]["bidPlanSubmit"]["status"] == "SUBMITTED", submitted
         return world, client, plan_id, read
 
     return plan
@@ -76,7 +82,7 @@ def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
     assert "errors" not in body, body["errors"]
     recorded = body["data"]["bidPlanResultsRecord"]
     assert recorded["bidPlanId"] == plan_id
-    assert recorded["job"] == {"kind": "pool_dispatch", "queue": "bidding"}
+    assert recorded["job"] == {"kind": "POOL_DISPATCH", "queue": "bidding"}
     assert MarketResult.objects.count() == 24 + len(offers)
     curves = {b.delivery_start_at: b for b in Bid.objects.filter(product__code="day_ahead")}
     volumes = []
@@ -120,15 +126,15 @@ def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
     assert stored.deviation_price_source == "penalty"
     penalty = stored.deviation_penalty_eur_per_mwh
     assert penalty > max(prices) - min(prices)
-    assert dispatch["costsEur"]["imbalance"] == pytest.approx(
-        float(np.dot(prices, deviation)), abs=0.05
-    )
-    assert dispatch["costsEur"]["imbalance_penalty"] == pytest.approx(
-        penalty * np.abs(deviation).sum(), abs=0.05
-    )
+    costs = {c["component"]: c["costEur"] for c in dispatch["costs"]}
+    assert costs["imbalance"] == pytest.approx(float(np.dot(prices, deviation)), abs=0.05)
+    assert costs["imbalance_penalty"] == pytest.approx(penalty * np.abs(deviation).sum(), abs=0.05)
     # the accepted reserve is held by the units in every period it was accepted for
-    accepted = np.asarray(dispatch["reserveCapacityMw"]["mfrr_up"])
-    held = frame.assign(r=[p["reserveKw"]["mfrr_up"] for p in setpoints])
+    assert [r["productCode"] for r in dispatch["reserveCapacity"]] == ["MFRR_UP"]
+    accepted = np.asarray(dispatch["reserveCapacity"][0]["capacityMw"])
+    held = frame.assign(
+        r=[{r["productCode"]: r["powerKw"] for r in p["reserve"]}["MFRR_UP"] for p in setpoints]
+    )
     held = held.groupby("startAt")["r"].sum().sort_index().to_numpy() / 1000
     assert held == pytest.approx(accepted, abs=1e-3)
     assert accepted.sum() == sum(o["capacityMw"] for o in offers)
@@ -151,7 +157,7 @@ def test_accepted_volumes_are_dispatched_as_given(planned, django_capture_on_com
     setpoints = pd.DataFrame(dispatch["setpoints"])
     pool_mw = setpoints.groupby("startAt")["powerKw"].sum().sort_index().to_numpy() / 1000
     assert pool_mw == pytest.approx(np.add(volumes, dispatch["deviationMw"]), abs=1e-3)
-    assert dispatch["reserveCapacityMw"] == {"mfrr_up": [0.0] * 24}
+    assert dispatch["reserveCapacity"] == [{"productCode": "MFRR_UP", "capacityMw": [0.0] * 24}]
     reasons = PoolDispatch.objects.get().deviation_reasons
     assert [bool(r) for r in reasons] == [abs(d) >= 1e-3 for d in dispatch["deviationMw"]]
     assert set(Bid.objects.exclude(product__code="day_ahead").values_list("status", flat=True)) <= {
@@ -247,16 +253,16 @@ def test_infeasible_dispatch_fails_the_job_naming_the_constraint_family_and_peri
 @pytest.mark.parametrize(
     ("fields", "field", "reason"),
     [
-        ({"dayAheadAcceptedVolumesMw": [1.0] * 23}, "day_ahead_accepted_volumes_mw",
+        ({"dayAheadAcceptedVolumesMw": [1.0] * 23}, "input.dayAheadAcceptedVolumesMw",
          "expected 24 values (one per MTU of the day), got 23"),
-        ({}, "day_ahead_clearing_prices_eur_per_mwh",
+        ({}, "input.dayAheadClearingPricesEurPerMwh",
          "give either clearing prices or accepted volumes per MTU"),
         ({"dayAheadClearingPricesEurPerMwh": [50.0] * 23 + [5000.0]},
-         "day_ahead_clearing_prices_eur_per_mwh[23]", "must be between -500 and 4000, got 5000"),
+         "input.dayAheadClearingPricesEurPerMwh[23]", "must be between -500 and 4000, got 5000"),
         ({"dayAheadAcceptedVolumesMw": [0.0] * 24,
-          "reserves": [{"productCode": "mfrr_up", "deliveryStartAt": "2024-01-15T03:30:00+00:00",
+          "reserves": [{"productCode": "MFRR_UP", "deliveryStartAt": "2024-01-15T03:30:00+00:00",
                         "capacityMw": 1.0}]},
-         "reserves[0].delivery_start_at",
+         "input.reserves[0].deliveryStartAt",
          "no mfrr_up offer of this plan starts at 2024-01-15T03:30:00Z"),
     ],
 )  # fmt: skip
@@ -270,17 +276,5 @@ def test_bad_results_name_the_field_and_write_nothing(planned, fields, field, re
     assert (extensions["field"], extensions["reason"]) == (field, reason)
     assert MarketResult.objects.count() == PoolDispatch.objects.count() == 0
     assert Job.objects.count() == 1
-    assert set(Bid.objects.values_list("status", flat=True)) == {"draft"}
-
-
-def test_results_are_recorded_once(planned, django_capture_on_commit_callbacks):
-    _, client, plan_id, plan = planned()
-    volumes = [0.0] * 24
-    record(client, django_capture_on_commit_callbacks, plan_id, dayAheadAcceptedVolumesMw=volumes)
-    again = client.execute(
-        RECORD, {"input": {"bidPlanId": plan_id, "dayAheadAcceptedVolumesMw": volumes}}
-    )
-    assert again["errors"][0]["extensions"]["reason"] == (
-        "results of this bid plan are already recorded"
-    )
-    assert PoolDispatch.objects.count() == 1
+    assert set(Bid.objects.values_list("status", flat=True)) == {"submitted"}
+    assert BidPlan.objects.get().status == "submitted"

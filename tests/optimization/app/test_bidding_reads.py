@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ainergy.common.ids import global_id
 from ainergy.jobs.models import JobStatus
 from tests.optimization.app.bidding_world import build_pool, make_plan, public_series
 from tests.optimization.app.conftest import gid
@@ -46,11 +47,11 @@ def test_device_reads_its_dispatched_setpoints(tenant, stored, device):
     body = response.json()
     assert {k: body[k] for k in ("device_id", "heat_pump_id", "delivery_day", "mtu_minutes")} == {
         "device_id": "north-hp-1",
-        "heat_pump_id": world["heat_pumps"][0].pk,
+        "heat_pump_id": global_id(world["heat_pumps"][0]),
         "delivery_day": "2024-01-15",
         "mtu_minutes": 60,
     }
-    assert body["pool_dispatch_id"] == made["dispatch"].pk
+    assert body["pool_dispatch_id"] == global_id(made["dispatch"])
     assert body["periods"] == [
         {"start_at": "2024-01-14T23:00:00Z", "end_at": "2024-01-15T00:00:00Z", "power_kw": 1800.0,
          "is_on": True, "storage_kwh": 9000.0, "backup_heat_kw": 0.0,
@@ -132,14 +133,15 @@ def test_curves_export_as_nord_pool_csv_and_json(tenant, stored, token_client, d
     _, made = stored
     plan_id = gid("BidPlan", made["plan"])
     client = token_client(tenant)
-    query = "query($id: ID!, $f: CurveExportFormat!) { bidPlan(id: $id) { nordPoolExport(format: $f) } }"
+    query = """query($id: ID!) { bidPlan(id: $id) { nordPoolExport {
+        bidPlanId auction deliveryDay biddingZone portfolio currency mtuMinutes
+        curves { deliveryStartAt deliveryEndAt points { priceEurPerMwh volumeMw } }
+        csv: downloadUrl json: downloadUrl(format: JSON) } } }"""
     # when
-    csv_text = client.execute(query, {"id": plan_id, "f": "CSV"})["data"]["bidPlan"][
-        "nordPoolExport"
-    ]
-    json_text = client.execute(query, {"id": plan_id, "f": "JSON"})["data"]["bidPlan"][
-        "nordPoolExport"
-    ]
+    order = client.execute(query, {"id": plan_id})["data"]["bidPlan"]["nordPoolExport"]
+    csv_download = device(tenant, order["csv"])
+    json_download = device(tenant, order["json"])
+    csv_text, json_text = csv_download.content.decode(), json_download.content.decode()
     download = device(tenant, f"/api/v1/bid-plans/{plan_id}/curves?format=csv")
     # then: one row per curve point, purchases positive, 0.01 EUR and 0.1 MW
     rows = list(csv.DictReader(io.StringIO(csv_text)))
@@ -162,6 +164,20 @@ def test_curves_export_as_nord_pool_csv_and_json(tenant, stored, token_client, d
     assert download.status_code == 200
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert download.content.decode() == csv_text
+    # the typed order says the same as the file
+    assert {k: order[k] for k in ("bidPlanId", "auction", "deliveryDay", "biddingZone",
+                                  "portfolio", "currency", "mtuMinutes")} == {
+        "bidPlanId": plan_id, "auction": "SDAC", "deliveryDay": "2024-01-15",
+        "biddingZone": "DK1", "portfolio": "5790000000001", "currency": "EUR", "mtuMinutes": 60,
+    }  # fmt: skip
+    assert order["curves"][1] == {
+        "deliveryStartAt": "2024-01-15T00:00:00+00:00",
+        "deliveryEndAt": "2024-01-15T01:00:00+00:00",
+        "points": [
+            {"priceEurPerMwh": -500.0, "volumeMw": 3.5}, {"priceEurPerMwh": 50.0, "volumeMw": 2.0},
+            {"priceEurPerMwh": 120.5, "volumeMw": 0.7}, {"priceEurPerMwh": 4000.0, "volumeMw": 0.0},
+        ],
+    }  # fmt: skip
 
 
 def test_another_tenant_cannot_download_curves(other_tenant, stored, device):
@@ -188,7 +204,7 @@ def test_bid_plan_list_runs_a_fixed_number_of_queries(tenant, token_client, coun
         id deliveryDay pool { name } job { status } risk { cvarEur scenarioCosts { costEur } }
         dayAheadCurves { status acceptedVolumeMw points { priceEurPerMwh } }
         reserveOffers { productCode capacityMw acceptedCapacityMw }
-        periods { heatPumpId powerKw reserveKw }
+        periods { heatPumpId powerKw reserve { productCode powerKw } }
         dispatches { id setpoints { powerKw } } } } } }"""
     # when
     with CaptureQueriesContext(connection) as queries:
