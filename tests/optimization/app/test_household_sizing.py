@@ -167,7 +167,7 @@ def test_missing_prices_fail_the_job_naming_the_series(
          "missing; give heat_demand_series_id or annual_heat_demand_kwh"),
         ({"ev": {"dailyEnergyKwh": 8.0, "arrivalLocalHour": 25, "departureLocalHour": 7}},
          "input.ev.arrivalLocalHour", "must be between 0 and 23, got 25"),
-        ({"tariffYear": 2026}, "input.tariffTable.dso_tariff", "no rate (charge CD) valid on local date 2026-01-01"),
+        ({"tariffYear": 2026}, "input.tariffTable.dsoTariffDkkPerKwh", "no rate (charge CD) valid on local date 2026-01-01"),
         ({"solarIrradianceSeriesId": "temperature"}, "input.solarIrradianceSeriesId",
          "expected a solar_irradiance series, got outdoor_temperature"),
     ],
