@@ -34,16 +34,21 @@ def _floats(values) -> list[float | None]:
 @strawberry.type
 class Query:
     forecast_runs: DjangoListConnection[ForecastRunType] = strawberry_django.connection(
-        extensions=[READ]
+        extensions=[READ], description="The tenant's forecast runs, oldest first."
     )
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="The run's point forecast, quantiles and scenarios on its horizon.",
+    )
     def forecast_run(self, info: Info, id: RunId) -> ForecastRunType:
         return _run(info, id)
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="The run's point forecast, quantiles and scenarios on its horizon.",
+    )
     def forecast_run_values(self, info: Info, id: RunId) -> ForecastRunValues:
-        """The run's point forecast, quantiles and scenarios on its horizon."""
         run = _run(info, id)
         index = selectors.horizon_index(run)
         values = selectors.forecast_run_values(run)
@@ -73,9 +78,11 @@ class Query:
             ],
         )
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="MAE, RMSE, pinball loss per quantile and interval coverage against observations.",
+    )
     def forecast_run_accuracy(self, info: Info, id: RunId) -> ForecastAccuracy:
-        """MAE, RMSE, pinball loss per quantile and interval coverage against observations."""
         accuracy = selectors.forecast_run_accuracy(_run(info, id))
         return ForecastAccuracy(
             unit=accuracy.unit,

@@ -637,7 +637,7 @@ def bid_plan_export(plan: BidPlan, bids: Sequence[Bid], export_format: str) -> s
     """
     if export_format not in EXPORT_FORMATS:
         raise ValidationError("format", f"must be one of {EXPORT_FORMATS}")
-    if plan.status != BidPlan.Status.DRAFT:  # frozen at submission
+    if plan.status != BidPlan.Status.DRAFT and plan.exchange_file_csv:  # frozen at submission
         return plan.exchange_file_csv if export_format == "csv" else plan.exchange_file_json
     account = plan.market_account
     portfolio = account.balance_responsible_party_id or account.name

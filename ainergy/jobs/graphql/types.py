@@ -5,7 +5,7 @@ from strawberry import auto, relay
 from strawberry.scalars import JSON
 
 from ainergy.graphql.context import scope_to_tenant
-from ainergy.graphql.vocabulary import graphql_enum
+from ainergy.graphql.vocabulary import describe, graphql_enum
 from ainergy.jobs import models
 from ainergy.jobs.graphql.enums import JobKindEnum, JobStatusEnum
 from ainergy.jobs.graphql.results import JobResult, job_result
@@ -103,3 +103,6 @@ class JobType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
+
+
+describe(JobFilter, "Narrow the jobs; all given conditions must hold.")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from strawberry import auto, relay
 
 from ainergy.graphql.context import context_tenant, scope_to_tenant
+from ainergy.graphql.vocabulary import describe
 from ainergy.markets.graphql.enums import BiddingZoneEnum
 from ainergy.timeseries import models
 from ainergy.timeseries.graphql.enums import SeriesKindEnum
@@ -119,3 +120,6 @@ class MeterDataAuthorizationType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
+
+
+describe(SeriesFilter, "Narrow the series; all given conditions must hold.")

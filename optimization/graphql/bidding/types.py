@@ -13,7 +13,7 @@ from ainergy.assets.graphql.types import HeatPumpType, PoolType
 from ainergy.common.ids import global_id
 from ainergy.common.timegrid import LOCAL_TZ
 from ainergy.graphql.context import scope_to_tenant
-from ainergy.graphql.vocabulary import choices_enum, graphql_enum
+from ainergy.graphql.vocabulary import choices_enum, describe, graphql_enum
 from ainergy.jobs.graphql.types import JobType
 from ainergy.markets.graphql.enums import BiddingZoneEnum, BidStatusEnum, MarketProductCodeEnum
 from ainergy.markets.graphql.types import CurvePoint, MarketAccountType
@@ -296,7 +296,11 @@ class PoolDispatchSetpointType(relay.Node):
 class PoolDispatchType(relay.Node):
     job: JobType
     day_ahead_volume_mw: list[float]
-    heat_demand_source: auto
+
+    @strawberry_django.field(only=["heat_demand_source"])
+    def heat_demand_source(self, root: models.PoolDispatch) -> str | None:
+        return root.heat_demand_source or None
+
     deviation_mw: list[float]
     created_at: auto
 
@@ -463,7 +467,10 @@ class BidPlanType(relay.Node):
     cvar_alpha: auto
     imbalance_penalty_eur_per_mwh: auto
     period_count: auto
-    formulation: auto
+
+    @strawberry_django.field(only=["formulation"])
+    def formulation(self, root: models.BidPlan) -> str | None:
+        return root.formulation or None
 
     @strawberry_django.field(
         only=["derated_mw"],
@@ -625,3 +632,135 @@ class HeatPumpSchedule:
     mtu_minutes: int
     pool_dispatch: PoolDispatchType
     setpoints: list[PoolDispatchSetpointType]
+
+
+# --- descriptions ------------------------------------------------------------------------------
+
+describe(
+    DayAheadCurve,
+    "Purchase curve of one MTU: volumes non-increasing in price, floor to cap.",
+    bid_id="The Bid holding the curve.",
+    delivery_start_at="MTU start (UTC).",
+    delivery_end_at="MTU end (UTC), exclusive.",
+    points="Price-volume points.",
+    status="Where the bid stands.",
+    accepted_volume_mw="Volume bought at clearing [MW]; null before results.",
+    clearing_price_eur_per_mwh="Clearing price [EUR/MWh]; null before results.",
+)
+describe(
+    ReserveCapacityOffer,
+    "Capacity offered (price-taking) for one product and block, certified deliverable.",
+    bid_id="The Bid holding the offer.",
+    product_code="The reserve product.",
+    delivery_start_at="Block start (UTC).",
+    delivery_end_at="Block end (UTC), exclusive.",
+    capacity_mw="Capacity offered [MW].",
+    capacity_price_eur_per_mw_h="Capacity price asked [EUR/(MW·h)]; null: price-taking.",
+    status="Where the bid stands.",
+    accepted_capacity_mw="Capacity accepted [MW]; null before results.",
+)
+describe(
+    ScenarioCost,
+    "Cost of one scenario.",
+    scenario="Scenario number, 0..K-1.",
+    probability="Scenario probability.",
+    cost_eur="Cost of the day in this scenario [EUR].",
+)
+describe(
+    ReserveAcceptance,
+    "Capacity accepted for one reserve offer in a results version.",
+    bid_id="The reserve offer's Bid.",
+    product_code="The reserve product.",
+    delivery_start_at="Block start (UTC).",
+)
+describe(
+    BidPlanSchedulePeriodType,
+    "Expected (probability-weighted) operation of one heat pump in one MTU.",
+    heat_pump="The heat pump.",
+    heat_pump_id="The heat pump's id.",
+    start_at="MTU start (UTC).",
+    power_kw="Expected electric power [kW].",
+    storage_kwh="Expected storage content at the MTU end [kWh_th].",
+    backup_heat_kw="Expected backup heat [kW_th].",
+)
+describe(
+    PoolDispatchSetpointType,
+    "The setpoint of one heat pump in one MTU: what the device runs.",
+    heat_pump="The heat pump.",
+    heat_pump_id="The heat pump's id.",
+    start_at="MTU start (UTC).",
+    power_kw="Electric power setpoint [kW].",
+    is_on="Whether the heat pump runs.",
+    storage_kwh="Storage content at the MTU end [kWh_th].",
+    backup_heat_kw="Backup heat [kW_th].",
+    start_local="Start on the Europe/Copenhagen clock, ISO 8601 with its UTC offset.",
+)
+describe(
+    PoolDispatchType,
+    "Setpoints of a pool's heat pumps meeting what cleared (one results version).",
+    job="The job computing it.",
+    bid_plan_id="The bid plan dispatched.",
+    results_version="The results version followed (a correction re-dispatches).",
+    day_ahead_volume_mw="Cleared purchase per MTU [MW].",
+    heat_demand_source="Where the heat demand came from; null if not recorded.",
+    deviation_mw="Pool power minus the cleared volume per MTU [MW].",
+    created_at="When it was queued (UTC).",
+    setpoints="Setpoints per heat pump and MTU.",
+)
+describe(
+    BidPlanResultsType,
+    "One version of what cleared for a plan; corrections add versions, the latest wins.",
+    version="Version number, from 1.",
+    created_at="When it was recorded (UTC).",
+    content_sha256="SHA-256 of the recorded content (repeats are idempotent).",
+    bid_plan_id="The bid plan.",
+)
+describe(
+    BidPlanEventType,
+    "One lifecycle step of a plan: who (or which job) moved it, from what to what, when.",
+    at="When (UTC).",
+    from_status="Status before; null for the request.",
+    to_status="Status after.",
+    job_id="The job of the step, if any.",
+)
+describe(
+    BidPlanUnitType,
+    "A heat pump of a plan as it was when the plan was requested.",
+    name="Its name then.",
+    heat_pump_id="The heat pump's id.",
+)
+describe(BidPlanFilter, "Narrow the bid plans.", delivery_day="Only this local delivery day.")
+describe(
+    BidPlanType,
+    "Curves and reserve offers of one pool for one local delivery day, their risk and lifecycle.",
+    pool="The pool planned.",
+    market_account="The market account bid on.",
+    job="The job computing it; follow its status.",
+    submitted_at="When it was submitted (UTC); null while DRAFT.",
+    scenario_count="Scenarios optimised over.",
+    seed="Random seed of the scenario sampling.",
+    cvar_weight="Weight of CVaR against expected cost.",
+    cvar_alpha="CVaR confidence level.",
+    imbalance_penalty_eur_per_mwh="Penalty on deviations [EUR/MWh].",
+    period_count="MTUs of the day; null until done.",
+    formulation="Optimization formulation used (per_unit or clustered); null until done.",
+    assumptions="Notes on data and defaults used.",
+    created_at="When it was requested (UTC).",
+    periods="Expected schedule per heat pump and MTU.",
+    dispatches="Dispatches computed from recorded results, oldest first.",
+    units="Heat pumps as they were at the request.",
+    events="Lifecycle steps, oldest first.",
+    status="Where the plan is in its lifecycle.",
+    risk="Cost and risk figures; null until the job has succeeded.",
+    day_ahead_curves="One purchase curve per MTU.",
+    reserve_offers="Reserve capacity offers.",
+)
+describe(
+    HeatPumpSchedule,
+    "Setpoints of one heat pump for a delivery day from the newest succeeded dispatch.",
+    heat_pump="The heat pump.",
+    delivery_day="Local delivery day.",
+    mtu_minutes="MTU length [min].",
+    pool_dispatch="The dispatch the setpoints come from.",
+    setpoints="Setpoints, one per MTU.",
+)
