@@ -228,13 +228,25 @@ def milp_timing_section() -> None:
     )
 
 
-def cli_overhead_section() -> None:
+def _cli_run(checkout: Path, case: Path) -> tuple[float, float]:
+    completed, wall = timed(
+        subprocess.run,
+        [sys.executable, "-m", "optimization", "schedule", str(case)],
+        capture_output=True,
+        check=True,
+        cwd=checkout,
+    )
+    return wall, json.loads(completed.stdout)["solve_time_s"]
+
+
+def cli_overhead_section(before: Path | None = None, rounds: int = 7) -> None:
     """Wall time of ``python -m optimization schedule`` minus the solver time it reports, and
-    of a bare interpreter, 7 runs each (median)."""
+    of a bare interpreter (median of ``rounds``). With ``before`` (another checkout, e.g. a
+    worktree of the commit before lazy imports) its own tank example runs interleaved with
+    ours, so both see the same machine load."""
     print("\n## CLI start-up overhead (python -m optimization schedule)")
     data, _ = read_case(EXAMPLES / "household_schedule_tank.json")
     without_pv = {key: value for key, value in data.items() if key != "pv"}
-    cases = {"tank example (with PV: pvlib)": EXAMPLES / "household_schedule_tank.json"}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "no_pv.json"
         for spec in [*without_pv["weather"].values(), without_pv["spot_price"]]:
@@ -244,27 +256,28 @@ def cli_overhead_section() -> None:
             spec["file"] = str((EXAMPLES / spec["file"]).resolve())
         without_pv["tariff_table"] = str(EXAMPLES / without_pv["tariff_table"])
         path.write_text(json.dumps(without_pv))
-        cases["same case without PV"] = path
-        bare = [
-            timed(subprocess.run, [sys.executable, "-c", "pass"], check=True)[1] for _ in range(7)
-        ]
+        runs: dict[str, tuple[Path, Path]] = {
+            "now: tank example (PV: pvlib)": (ROOT, EXAMPLES / "household_schedule_tank.json"),
+            "now: same case without PV": (ROOT, path),
+        }
+        if before is not None:
+            runs["before: tank example"] = (
+                before,
+                before / "docs" / "examples" / "household_schedule_tank.json",
+            )
+        measured: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+        bare = []
+        for _ in range(rounds):
+            bare.append(timed(subprocess.run, [sys.executable, "-c", "pass"], check=True)[1])
+            for name, (checkout, case) in runs.items():
+                measured[name].append(_cli_run(checkout, case))
         print(f"bare interpreter: median {statistics.median(bare):.2f} s")
-        for name, case in cases.items():
-            walls, solves = [], []
-            for _ in range(7):
-                completed, wall = timed(
-                    subprocess.run,
-                    [sys.executable, "-m", "optimization", "schedule", str(case)],
-                    capture_output=True,
-                    check=True,
-                    cwd=ROOT,
-                )
-                walls.append(wall)
-                solves.append(json.loads(completed.stdout)["solve_time_s"])
-            overhead = [w - s for w, s in zip(walls, solves, strict=True)]
+        for name, values in measured.items():
+            walls = [wall for wall, _ in values]
+            overhead = [wall - solve for wall, solve in values]
             print(
                 f"{name}: wall median {statistics.median(walls):.2f} s, solver "
-                f"{statistics.median(solves) * 1000:.0f} ms, overhead median "
+                f"{statistics.median(s for _, s in values) * 1000:.0f} ms, overhead median "
                 f"{statistics.median(overhead):.2f} s (min {min(overhead):.2f}, max "
                 f"{max(overhead):.2f})"
             )
@@ -398,9 +411,12 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=("cli", "milp", "schedule", "sizing"), help="run one section"
     )
+    parser.add_argument(
+        "--before", type=Path, help="another checkout whose CLI start-up to compare with"
+    )
     arguments = parser.parse_args()
     if arguments.only in (None, "cli"):
-        cli_overhead_section()
+        cli_overhead_section(arguments.before)
     if arguments.only in (None, "milp"):
         milp_timing_section()
     if arguments.only in (None, "schedule"):
