@@ -5,8 +5,8 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from strawberry_django.relay import DjangoListConnection
 
+from ainergy.graphql.connection import Connection
 from ainergy.graphql.context import Info
 from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import READ
@@ -33,7 +33,7 @@ def _floats(values) -> list[float | None]:
 
 @strawberry.type
 class Query:
-    forecast_runs: DjangoListConnection[ForecastRunType] = strawberry_django.connection(
+    forecast_runs: Connection[ForecastRunType] = strawberry_django.connection(
         extensions=[READ], description="The tenant's forecast runs, oldest first."
     )
 

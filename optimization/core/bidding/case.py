@@ -213,6 +213,11 @@ def read_series(case: Case, spec: dict, field: str) -> pd.Series:
     series = series[~series.index.duplicated()].sort_index()
     if series.empty:
         raise ValidationError(field, "no rows after filtering")
+    shift = spec.get("shift_days", 0)
+    if not isinstance(shift, int) or isinstance(shift, bool):
+        raise ValidationError(f"{field}.shift_days", "expected a whole number of days")
+    if shift:  # a documented replay, e.g. Flensburg 2015 weather as 2021 (no DK data that year)
+        series.index = series.index + pd.Timedelta(days=shift)
     step = series_step_minutes(series)
     full = pd.date_range(series.index[0], series.index[-1], freq=f"{step}min", tz="UTC")
     return series.reindex(full).interpolate(limit=6) * float(spec.get("scale", 1.0))

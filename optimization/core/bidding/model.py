@@ -112,9 +112,14 @@ class UncertaintyBox:
     cop_high: np.ndarray
 
 
-def uncertainty_box(problem: BiddingProblem) -> UncertaintyBox:
-    """The box of :class:`UncertaintyMargin` per heat pump and MTU (H, T)."""
+def uncertainty_box(problem: BiddingProblem, *, for_curves: bool = False) -> UncertaintyBox:
+    """The box of :class:`UncertaintyMargin` per heat pump and MTU (H, T); ``for_curves``: with
+    the curves' own (smaller) widening ``curve_sigma`` instead of the reserves'."""
     margin = problem.uncertainty_margin or UncertaintyMargin()
+    if for_curves:
+        margin = UncertaintyMargin(
+            heat_sigma=margin.curve_sigma, temperature_sigma=margin.curve_sigma
+        )
     scen = problem.scenarios
     pi = np.asarray(scen.probabilities, float)[:, None]
 
@@ -398,7 +403,7 @@ class PoolBiddingModel:
         still fit the storage. Pooled storage and the best COP: a relaxation of the unit split
         (the dispatch routes power to units with room), conservative in heat.
         """
-        box = uncertainty_box(self.problem)
+        box = uncertainty_box(self.problem, for_curves=True)
         demand_low = box.demand_low_mw.sum(axis=0)  # (T,)
         cop_high = box.cop_high.max(axis=0)
         u, m, g = self.units, self.program, self.grid

@@ -232,9 +232,19 @@ class UncertaintyMargin:
     temperature_sigma: float = 0.0
     temperature_c: float = 0.0
     robust_curves: bool = True
+    #: the curves' box: scenario envelope widened by this many standard deviations (heat and
+    #: temperature); kept apart from the reserves' because a curve that over-buys costs a
+    #: deviation while one that under-buys costs backup heat in every ordinary day
+    curve_sigma: float = 0.0
 
     def validate(self) -> None:
-        for name in ("heat_sigma", "heat_fraction", "temperature_sigma", "temperature_c"):
+        for name in (
+            "heat_sigma",
+            "heat_fraction",
+            "temperature_sigma",
+            "temperature_c",
+            "curve_sigma",
+        ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise ValidationError(f"uncertainty_margin.{name}", "must be a number >= 0")

@@ -11,7 +11,7 @@ from strawberry import auto, relay
 
 from ainergy.assets.graphql.types import HeatPumpType, PoolType
 from ainergy.common.ids import global_id
-from ainergy.common.timegrid import LOCAL_TZ
+from ainergy.common.timegrid import LOCAL_TZ, delivery_day_periods
 from ainergy.graphql.context import scope_to_tenant
 from ainergy.graphql.vocabulary import choices_enum, describe, graphql_enum
 from ainergy.jobs.graphql.types import JobType
@@ -63,6 +63,165 @@ BidPlanStatus = choices_enum(
         "DISPATCHED": "Setpoints computed from the latest results.",
     },
 )
+
+
+CurveBuyReasonEnum = graphql_enum(
+    "CurveBuyReason",
+    "Why a day-ahead curve still buys at its highest buy price.",
+    {
+        "MUST_BUY": ("must_buy", "Heat above backup and storage capacity: bought at any price."),
+        "RESERVE_COMMITMENT": (
+            "reserve_commitment",
+            "Accepted up-reserve needs its units at minimum load plus the reserve: bought at "
+            "any price (the reserve markets clear before the day-ahead gate).",
+        ),
+        "BACKUP_VALUE": (
+            "backup_value",
+            "Up to backup-heat cost x COP: above it backup heat is cheaper than electricity.",
+        ),
+        "STORAGE_VALUE": (
+            "storage_value",
+            "Up to the storage value x COP: above it heat from the storage, made in another MTU, "
+            "is cheaper.",
+        ),
+        "SCENARIO_PLAN": (
+            "scenario_plan",
+            "Within the scenario prices: the plan draws nothing in costlier scenarios.",
+        ),
+        "NONE": ("none", "Buys nothing at any price."),
+    },
+)
+
+ZeroVolumeReasonEnum = graphql_enum(
+    "ZeroVolumeReason",
+    "Why an MTU's curve buys nothing at any price (read in its cheapest scenario).",
+    {
+        "STORAGE_FULL": ("storage_full", "The storage is full even in the cheapest scenario."),
+        "NO_HEAT_DEMAND": ("no_heat_demand", "No heat demand and no room worth filling."),
+        "HEAT_CHEAPER_ELSEWHERE": (
+            "heat_cheaper_elsewhere",
+            "Heat from storage or backup is worth less than the lowest scenario price.",
+        ),
+        "HEAT_FROM_STORAGE": (
+            "heat_from_storage",
+            "The storage, filled in cheaper periods, serves the heat.",
+        ),
+        "BACKUP_HEAT": ("backup_heat", "Backup heat serves the demand."),
+        "SCENARIO_PLAN": ("scenario_plan", "No scenario's plan draws power at this MTU."),
+    },
+)
+
+DeviationReasonEnum = graphql_enum(
+    "DispatchDeviationReason",
+    "The constraint family that makes a cleared position undeliverable in an MTU.",
+    {
+        "STORAGE_CAPACITY": (
+            "storage_capacity",
+            "The storage is full: the heat has nowhere to go.",
+        ),
+        "STORAGE_MINIMUM": ("storage_minimum", "The storage is at its minimum."),
+        "HEAT_BALANCE": ("heat_balance", "Heat demand cannot be met."),
+        "TERMINAL_STORAGE": (
+            "terminal_storage",
+            "The storage must end the day as full as it began.",
+        ),
+        "MIN_LOAD": ("min_load", "Only whole on/off decisions stand in the way (minimum load)."),
+        "MAX_LOAD": ("max_load", "The cleared volume exceeds what the running units can draw."),
+        "START": ("start", "Start-up of a unit."),
+        "RAMP": ("ramp", "Ramp limits."),
+        "BACKUP_CAPACITY": ("backup_capacity", "The backup boiler is at its maximum."),
+        "RESERVE_HEADROOM_UP": (
+            "reserve_headroom_up",
+            "Up-reserve needs units running at minimum load plus the reserve.",
+        ),
+        "RESERVE_HEADROOM_DOWN": (
+            "reserve_headroom_down",
+            "Down-reserve needs headroom below maximum power.",
+        ),
+        "RESERVE_ENDURANCE_UP": (
+            "reserve_endurance_up",
+            "The storage cannot sustain a full up activation.",
+        ),
+        "RESERVE_ENDURANCE_DOWN": (
+            "reserve_endurance_down",
+            "The storage cannot absorb a full down activation.",
+        ),
+        "RESERVE_UNIT_CAPACITY": (
+            "reserve_unit_capacity",
+            "More reserve than the units' headroom and ramp over the activation time.",
+        ),
+        "TIME_LIMIT": (
+            "time_limit",
+            "The solver stopped before proving a deviation-free schedule exists.",
+        ),
+    },
+)
+
+DeviationPriceSourceEnum = graphql_enum(
+    "DeviationPriceSource",
+    "What settles a deviation in an MTU.",
+    {
+        "IMBALANCE_PRICE": ("imbalance_price", "The published imbalance price."),
+        "PENALTY": (
+            "penalty",
+            "No imbalance price published: the recorded day-ahead price plus or minus the "
+            "conservative deviation penalty.",
+        ),
+    },
+)
+
+DispatchSolveStatusEnum = graphql_enum(
+    "DispatchSolveStatus",
+    "How the dispatch schedule was found.",
+    {
+        "OPTIMAL": ("optimal", "Proven optimal (within the MIP gap)."),
+        "FEASIBLE": ("feasible", "Best schedule found at the time limit."),
+        "FALLBACK": ("fallback", "A heuristic schedule; the MILP found none in time."),
+    },
+)
+
+
+@strawberry.type(description="Why one MTU's day-ahead curve looks as it does.")
+class CurveDiagnostic:
+    period_start_at: dt.datetime = strawberry.field(description="UTC start of the MTU.")
+    highest_buy_price_eur_per_mwh: float | None = strawberry.field(
+        description="Highest price at which the curve still buys [EUR/MWh]; null: buys nothing."
+    )
+    highest_buy_reason: CurveBuyReasonEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Why it buys up to that price."
+    )
+    explanation: str = strawberry.field(
+        description="The same in words, with the numbers behind it (EUR/MWh_th, COP, units)."
+    )
+    top_scenario_price_eur_per_mwh: float = strawberry.field(
+        description="Highest scenario price of the MTU [EUR/MWh]; above it the value steps apply."
+    )
+    must_buy_mw: float = strawberry.field(description="Volume bought at any price [MW].")
+    zero_volume_reason: ZeroVolumeReasonEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why the MTU buys nothing at any price; null when it buys."
+    )
+
+
+@strawberry.type(description="The cleared position of one MTU and how the dispatch met it.")
+class DispatchPeriod:
+    period_start_at: dt.datetime = strawberry.field(description="UTC start of the MTU.")
+    cleared_volume_mw: float = strawberry.field(description="Cleared day-ahead purchase [MW].")
+    deviation_mw: float = strawberry.field(
+        description="Pool power minus the cleared volume [MW]; 0 where delivered."
+    )
+    reason: DeviationReasonEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Constraint family that makes the position undeliverable; null where the "
+        "position is delivered (energy and reserves)."
+    )
+    day_ahead_price_eur_per_mwh: float | None = strawberry.field(
+        description="Recorded clearing price [EUR/MWh] (published price where none was recorded)."
+    )
+    imbalance_price_eur_per_mwh: float | None = strawberry.field(
+        description="Published imbalance price [EUR/MWh]; null where none is published."
+    )
+    price_source: DeviationPriceSourceEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What settles a deviation in this MTU."
+    )
 
 
 @strawberry.type
@@ -319,6 +478,72 @@ class PoolDispatchType(relay.Node):
     def costs(self, root: models.PoolDispatch) -> list[CostComponent]:
         return cost_components(root.costs_eur)
 
+    @strawberry_django.field(
+        select_related=["bid_plan"],
+        only=[
+            "day_ahead_volume_mw",
+            "deviation_mw",
+            "deviation_reasons",
+            "day_ahead_price_eur_per_mwh",
+            "imbalance_price_eur_per_mwh",
+            "bid_plan__delivery_day",
+            "bid_plan__mtu_minutes",
+        ],
+        description="Per MTU: cleared volume, deviation and its reason, the prices that settle "
+        "it; empty until the dispatch job has succeeded.",
+    )
+    def periods(self, root: models.PoolDispatch) -> list[DispatchPeriod]:
+        if not root.deviation_reasons:
+            return []
+        index = delivery_day_periods(root.bid_plan.delivery_day, root.bid_plan.mtu_minutes)
+        prices = root.day_ahead_price_eur_per_mwh or [None] * len(index)
+        imbalance = root.imbalance_price_eur_per_mwh or [None] * len(index)
+        return [
+            DispatchPeriod(
+                period_start_at=start.to_pydatetime(),
+                cleared_volume_mw=float(volume),
+                deviation_mw=float(deviation),
+                reason=DeviationReasonEnum(reason) if reason else None,
+                day_ahead_price_eur_per_mwh=price,
+                imbalance_price_eur_per_mwh=published,
+                price_source=DeviationPriceSourceEnum(
+                    "penalty" if published is None else "imbalance_price"
+                ),
+            )
+            for start, volume, deviation, reason, price, published in zip(
+                index,
+                root.day_ahead_volume_mw,
+                root.deviation_mw,
+                root.deviation_reasons,
+                prices,
+                imbalance,
+                strict=True,
+            )
+        ]
+
+    @strawberry_django.field(only=["solve_status"])
+    def solve_status(self, root: models.PoolDispatch) -> DispatchSolveStatusEnum | None:  # type: ignore[valid-type]
+        """How the schedule was found; null until the dispatch job has succeeded."""
+        return DispatchSolveStatusEnum(root.solve_status) if root.solve_status else None
+
+    @strawberry_django.field(only=["deviation_penalty_eur_per_mwh"])
+    def deviation_penalty_eur_per_mwh(self, root: models.PoolDispatch) -> float | None:
+        """Conservative penalty on |deviation| where no imbalance price is published
+        [EUR/MWh]: above the day's price spread and anything a deviation could save."""
+        return root.deviation_penalty_eur_per_mwh
+
+    @strawberry_django.field(
+        only=["reserve_shortfall_mw"],
+        description="Accepted reserve capacity not held, per product and MTU [MW].",
+    )
+    def reserve_shortfall(self, root: models.PoolDispatch) -> list[ReserveCapacitySchedule]:
+        return [
+            ReserveCapacitySchedule(
+                product_code=MarketProductCodeEnum(code), capacity_mw=[float(v) for v in values]
+            )
+            for code, values in sorted((root.reserve_shortfall_mw or {}).items())
+        ]
+
     setpoints: list[PoolDispatchSetpointType]
 
     @strawberry_django.field(only=["bid_plan_id"])
@@ -480,6 +705,27 @@ class BidPlanType(relay.Node):
         return [
             ReserveCapacity(product_code=MarketProductCodeEnum(code), capacity_mw=float(value))
             for code, value in sorted((root.derated_mw or {}).items())
+        ]
+
+    @strawberry_django.field(
+        only=["diagnostics"],
+        description="Per MTU: the highest buy price of its curve and why, the volume bought at "
+        "any price, and why an MTU buys nothing; empty until the job has succeeded.",
+    )
+    def curve_diagnostics(self, root: models.BidPlan) -> list[CurveDiagnostic]:
+        return [
+            CurveDiagnostic(
+                period_start_at=dt.datetime.fromisoformat(item["period_start_at"]),
+                highest_buy_price_eur_per_mwh=item["highest_buy_price_eur_per_mwh"],
+                highest_buy_reason=CurveBuyReasonEnum(item["highest_buy_reason"]),
+                explanation=item["explanation"],
+                top_scenario_price_eur_per_mwh=item["top_scenario_price_eur_per_mwh"],
+                must_buy_mw=item["must_buy_mw"],
+                zero_volume_reason=ZeroVolumeReasonEnum(item["zero_volume_reason"])
+                if item["zero_volume_reason"]
+                else None,
+            )
+            for item in (root.diagnostics or {}).get("curves", [])
         ]
 
     @strawberry_django.field(

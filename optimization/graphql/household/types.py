@@ -5,10 +5,12 @@ import datetime as dt
 
 import strawberry
 import strawberry_django
+from django.db.models import Q
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
 from ainergy.assets.graphql.types import SiteType
+from ainergy.common.ids import decode_id
 from ainergy.common.timegrid import LOCAL_TZ
 from ainergy.graphql.context import scope_to_tenant
 from ainergy.graphql.vocabulary import describe
@@ -417,6 +419,10 @@ class HouseholdSchedulePeriodType(relay.Node):
 @strawberry_django.filter_type(models.HouseholdSchedule, lookups=False)
 class HouseholdScheduleFilter:
     delivery_day: auto
+
+    @strawberry_django.filter_field(description="Only schedules of this site.")
+    def site_id(self, value: strawberry.ID, prefix: str) -> Q:
+        return Q(**{f"{prefix}site_id": decode_id(value, "Site", "filters.site_id")})
 
 
 @strawberry_django.type(
