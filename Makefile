@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast lint format schema worker install clean
+.PHONY: demo test test-fast lint format schema worker relay install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ schema: install
 
 worker: install
 	$(BIN)/celery -A ainergy.celery worker -l INFO -Q default,forecasting,bidding,sizing,ingestion
+
+relay: install  # publishes the job outbox, requeues jobs of dead workers (run beside workers)
+	$(BIN)/python manage.py jobs_relay
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pytest
 
+pytest_plugins = ["tests.jobs.fixtures"]  # real worker / relay processes for integration tests
+
 
 def pytest_configure(config):
     if os.environ.get("CI") == "true":

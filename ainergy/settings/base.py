@@ -133,7 +133,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 50 * 60  # [s] solver and fit limits sit below this
 CELERY_TASK_TIME_LIMIT = 55 * 60  # [s] hard kill; must stay below the visibility timeout
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}  # [s]
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,  # [s] above the hard time limit: no redelivery of live tasks
+    "socket_connect_timeout": 5,  # [s] a dead broker fails fast instead of hanging
+    "socket_timeout": 30,  # [s] a half-open connection is dropped (kombu's advice)
+}
+CELERY_TASK_IGNORE_RESULT = True  # outcomes live on the Job row; nothing reads Celery results
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "UTC"
 
@@ -167,9 +172,21 @@ LOGGING = {
 
 # --- Jobs ---------------------------------------------------------------------------------
 JOB_RETRY_BACKOFF_S = 2  # [s] first retry delay of a transient failure; doubles per attempt
-# [s] a running job whose heartbeat (start or progress report) is older is taken over by a
-# redelivered message: its worker died (acks_late + reject_on_worker_lost requeue it).
-JOB_HEARTBEAT_STALE_S = int(os.environ.get("JOB_HEARTBEAT_STALE_S", "300"))
+# A thread beats on each running job every JOB_HEARTBEAT_INTERVAL_S; the relay requeues a running
+# job whose heartbeat is older than JOB_HEARTBEAT_STALE_S (its worker died): takeover within
+# stale + relay interval, well under a minute, instead of the broker's visibility timeout.
+JOB_HEARTBEAT_INTERVAL_S = float(os.environ.get("JOB_HEARTBEAT_INTERVAL_S", "5"))  # [s]
+JOB_HEARTBEAT_STALE_S = float(os.environ.get("JOB_HEARTBEAT_STALE_S", "30"))  # [s]
+JOB_MAX_ATTEMPTS = 5  # a job that loses its worker this often fails (WORKER_LOST), no loop
+# Per-tenant concurrency on the shared queues: a tenant's jobs beyond its limit wait in the
+# outbox, so another tenant's job waits for at most one job of each other tenant. Keep each
+# limit at or below the worker concurrency of that queue.
+JOB_TENANT_CONCURRENCY_DEFAULT = 1
+JOB_TENANT_CONCURRENCY: dict[str, int] = {}  # per queue, e.g. {"ingestion": 2}
+JOB_RELAY_INTERVAL_S = 1.0  # [s] relay pass: publish due outbox rows, reap dead workers' jobs
+JOB_PUBLISH_TIMEOUT_S = 2.0  # [s] one bounded attempt to reach the broker per publish
+JOB_PUBLISH_CIRCUIT_OPEN_S = 10.0  # [s] after a failed publish, requests leave jobs to the relay
+JOB_PUBLISH_MAX_BACKOFF_S = 30  # [s] cap of the relay's back-off per job while the broker is down
 JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs on a shared Redis
 
 # --- Time series --------------------------------------------------------------------------
