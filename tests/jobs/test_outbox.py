@@ -103,9 +103,7 @@ def test_broker_outage_delays_jobs_and_loses_none(broker, tenant, token_client):
     assert not JobOutbox.objects.filter(job_id__in=jobs).exists()
 
 
-def test_bid_plan_request_during_outage_is_queued_and_published_later(
-    broker, tenant, token_client
-):
+def test_bid_plan_request_during_outage_is_queued_and_published_later(broker, tenant, token_client):
     # given a pool with data, and the broker down
     world = build_pool(tenant)
     day = dt.date(2024, 1, 15)

@@ -15,11 +15,7 @@ from ainergy.jobs.models import Job
 from ainergy.jobs.services import job_enqueue
 from optimization.models import HouseholdSchedule
 from tests.jobs.fixtures import wait_for
-from tests.optimization.app.test_household_schedule import (  # noqa: F401 (fixture)
-    REQUEST,
-    data_around,
-    schedule_input,
-)
+from tests.optimization.app.test_household_schedule import REQUEST, schedule_input
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -27,10 +23,15 @@ DAY = dt.date(2024, 1, 16)
 SLOW = {"steps": 4, "step_delay_s": 0.5}  # 2 s of work each
 
 
+@pytest.fixture
+def day_data(load_data):
+    """Weather and DK1 prices around ``DAY`` in the test database (the worker reads them)."""
+    start = dt.datetime.combine(DAY - dt.timedelta(days=3), dt.time(), tzinfo=dt.UTC)
+    load_data(start, start + dt.timedelta(days=6))
+
+
 def _flood(tenant, count: int) -> list[int]:
-    return [
-        job_enqueue(tenant=tenant, kind="diagnostic", parameters=SLOW).pk for _ in range(count)
-    ]
+    return [job_enqueue(tenant=tenant, kind="diagnostic", parameters=SLOW).pk for _ in range(count)]
 
 
 def _overtaking(jobs: list[int], job: Job) -> list[int]:
@@ -49,10 +50,9 @@ def _request_schedule(client, house, tariff_table) -> Job:
 
 
 def test_one_tenants_flood_delays_another_tenants_schedule_by_at_most_one_job(
-    worker, make_tenant, tenant, house, tariff_table, data_around, token_client
+    worker, make_tenant, tenant, house, tariff_table, day_data, token_client
 ):
     # given another tenant that has just queued four slow jobs on the same (default) queue
-    data_around(DAY)
     flooder = make_tenant("flooder")
     flood = _flood(flooder, 4)
     wait_for(flood[0], lambda job: job.status == "running")
@@ -69,10 +69,9 @@ def test_one_tenants_flood_delays_another_tenants_schedule_by_at_most_one_job(
 
 
 def test_deadline_bound_job_is_admitted_before_the_tenants_older_jobs(
-    worker, tenant, house, tariff_table, data_around, token_client
+    worker, tenant, house, tariff_table, day_data, token_client
 ):
     # given a tenant with three slow jobs queued, one of them running
-    data_around(DAY)
     backlog = _flood(tenant, 3)
     wait_for(backlog[0], lambda job: job.status == "running")
     # when the same tenant asks for a day-ahead schedule
