@@ -16,3 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("frontend.urls")),
 ]
+
+handler400 = "ainergy.common.http_errors.bad_request"
+handler403 = "ainergy.common.http_errors.permission_denied"
+handler404 = "ainergy.common.http_errors.page_not_found"
+handler500 = "ainergy.common.http_errors.server_error"

@@ -23,6 +23,15 @@ def pytest_configure(config):
             raise pytest.UsageError("CI=true requires REDIS_URL pointing at Redis")
 
 
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings):
+    """Each test counts requests, costs and login failures in its own Redis namespace, so the
+    limits are real in every test without one test's traffic spilling into the next."""
+    import uuid
+
+    settings.RATE_LIMIT_KEY_PREFIX = f"test:{uuid.uuid4().hex[:12]}:rl:"
+
+
 @dataclass
 class GraphQLClient:
     """Posts GraphQL documents as a token holder or a logged-in portal user."""

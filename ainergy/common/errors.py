@@ -38,6 +38,12 @@ class ValidationError(ApplicationError):
         self.reason = reason
 
 
+class PayloadTooLargeError(ApplicationError):
+    """A request body over the configured limit (HTTP 413)."""
+
+    code = "PAYLOAD_TOO_LARGE"
+
+
 class NotFoundError(ApplicationError):
     """The object does not exist *or* belongs to another tenant (same message for both)."""
 

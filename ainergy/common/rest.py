@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -19,6 +20,7 @@ from ainergy.common.errors import (
     ApplicationError,
     AuthenticationError,
     NotFoundError,
+    PayloadTooLargeError,
     PermissionDeniedError,
     ValidationError,
 )
@@ -29,6 +31,7 @@ STATUS = {
     AuthenticationError: 401,
     PermissionDeniedError: 403,
     NotFoundError: 404,
+    PayloadTooLargeError: 413,
     ValidationError: 400,
 }
 
@@ -42,13 +45,43 @@ def error_response(error: ApplicationError) -> JsonResponse:
     return response
 
 
+def _too_large() -> PayloadTooLargeError:
+    limit = settings.REST_MAX_BODY_BYTES
+    return PayloadTooLargeError(
+        f"body: larger than the limit of {limit} bytes; send smaller batches",
+        {"field": "body", "reason": f"larger than {limit} bytes", "limit": limit},
+    )
+
+
+def internal_error_response() -> JsonResponse:
+    return JsonResponse(
+        {"errors": [{"message": "Unexpected error.", "code": "INTERNAL"}]}, status=500
+    )
+
+
 def parse_json_body(request: HttpRequest) -> object:
-    if len(request.body) > settings.REST_MAX_BODY_BYTES:
-        raise ValidationError("body", f"larger than {settings.REST_MAX_BODY_BYTES} bytes")
+    """The JSON body; too large (checked on the declared length before reading), not UTF-8,
+    not JSON, too deeply nested or with absurdly long numbers are named errors, never a 500."""
     try:
-        return json.loads(request.body or b"null")
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ValidationError("body", "invalid Content-Length header") from None
+    if declared > settings.REST_MAX_BODY_BYTES:
+        raise _too_large()
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise _too_large() from None
+    if len(body) > settings.REST_MAX_BODY_BYTES:
+        raise _too_large()
+    try:
+        return json.loads(body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValidationError("body", f"not valid JSON ({error})") from None
+    except RecursionError:
+        raise ValidationError("body", "JSON nested too deeply") from None
+    except ValueError as error:  # e.g. an integer literal over Python's 4300-digit limit
+        raise ValidationError("body", f"unreadable JSON value ({error})") from None
 
 
 def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
@@ -88,6 +121,9 @@ def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
                 payload = view(request, principal, **kwargs)
             except ApplicationError as error:
                 return error_response(error)
+            except Exception:
+                logger.exception("REST %s %s failed", request.method, request.path)
+                return internal_error_response()
             if isinstance(payload, HttpResponse):
                 return payload
             status = payload.pop("_status", 200) if isinstance(payload, dict) else 200

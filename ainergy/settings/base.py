@@ -61,11 +61,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ainergy.common.middleware.ClientIpRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.TenantMiddleware",
+    "ainergy.common.middleware.PrincipalRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -106,6 +108,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = ["tenants.auth.ThrottledModelBackend"]  # login throttling + lockout
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -162,6 +165,20 @@ API_TOKEN_DEFAULT_LIFETIME_DAYS = 90
 API_TOKEN_MAX_LIFETIME_DAYS = 366
 API_TOKEN_LAST_USED_THROTTLE_S = 60  # [s] last_used_at is written at most this often
 
+# --- Rate limits and login throttling (counters in Redis; in memory without REDIS_URL) ------
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMIT_KEY_PREFIX = os.environ.get("RATE_LIMIT_KEY_PREFIX", "ainergy:rl:")
+RATE_LIMIT_PER_IP_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_IP_PER_MINUTE", "1200"))
+RATE_LIMIT_PER_CALLER_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_CALLER_PER_MINUTE", "600"))
+# Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For.
+RATE_LIMIT_TRUSTED_PROXY_COUNT = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXY_COUNT", "0"))
+RATE_LIMIT_REDIS_TIMEOUT_S = 0.25  # [s] per counter round trip; unreachable -> fail open
+RATE_LIMIT_REDIS_RETRY_S = 10  # [s] after a Redis error, counters are skipped this long
+LOGIN_FAILURES_PER_ACCOUNT = 5  # wrong passwords for one account within the window -> locked
+LOGIN_FAILURES_PER_IP = 20  # wrong passwords from one address, any accounts -> locked
+LOGIN_FAILURE_WINDOW_S = 15 * 60  # [s]
+LOGIN_LOCKOUT_S = 15 * 60  # [s] even the right password is refused meanwhile
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -194,6 +211,8 @@ TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk 
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
 TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
 REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports
+# Django refuses larger bodies before any view (answered as JSON 413 on the API paths).
+DATA_UPLOAD_MAX_MEMORY_SIZE = REST_MAX_BODY_BYTES
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")  # Fernet keys, newest first
 
 # --- Connectors and periodic fetches ------------------------------------------------------
