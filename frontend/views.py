@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ainergy.assets.models import HeatPump, Pool
@@ -21,10 +22,17 @@ def dashboard(request):
     if principal.tenant is None:
         return redirect("frontend:choose_tenant")
     tenant = principal.tenant
+    now = timezone.now()
+    current = (
+        Q(memberships__valid_from_at__isnull=True) | Q(memberships__valid_from_at__lte=now)
+    ) & (Q(memberships__valid_to_at__isnull=True) | Q(memberships__valid_to_at__gt=now))
     pools = (
         Pool.objects.for_tenant(tenant)
         .select_related("bidding_zone", "market_account")
-        .annotate(heat_pump_count=Count("heat_pumps"), power_max_kw=Sum("heat_pumps__power_max_kw"))
+        .annotate(
+            heat_pump_count=Count("memberships", filter=current),
+            power_max_kw=Sum("memberships__heat_pump__power_max_kw", filter=current),
+        )
     )
     return render(
         request,

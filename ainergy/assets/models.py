@@ -82,6 +82,12 @@ class HeatPump(TenantScopedModel):
     sink_temperature_series = models.ForeignKey(
         "timeseries.Series", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Valid to (UTC): retired from this instant on; kept for the plans, dispatches "
+        "and telemetry that refer to it",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -173,7 +179,11 @@ class BackupHeater(TenantScopedModel):
 
 
 class Pool(TenantScopedModel):
-    """Heat pumps bid together in one bidding zone through one market account."""
+    """Heat pumps bid together in one bidding zone through one market account.
+
+    Members come and go over time (``PoolMembership``): ``heat_pumps`` is every heat pump that
+    was ever a member; the members at an instant are in ``ainergy.assets.selectors``.
+    """
 
     name = models.CharField(max_length=120)
     bidding_zone = models.ForeignKey(
@@ -182,7 +192,12 @@ class Pool(TenantScopedModel):
     market_account = models.ForeignKey(
         "markets.MarketAccount", on_delete=models.PROTECT, related_name="pools"
     )
-    heat_pumps = models.ManyToManyField(HeatPump, related_name="pools", blank=True)
+    heat_pumps = models.ManyToManyField(
+        HeatPump, through="PoolMembership", related_name="pools", blank=True
+    )
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="Valid to (UTC): no members and no new plans from then on"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -191,6 +206,51 @@ class Pool(TenantScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PoolMembership(TenantScopedModel):
+    """A heat pump belongs to a pool over ``[valid_from_at, valid_to_at)`` (UTC; None = unbounded).
+
+    A heat pump is in at most one pool at any instant: on PostgreSQL an exclusion constraint on
+    overlapping validity ranges per heat pump (migration 0004); everywhere at most one
+    open-ended membership per heat pump (partial unique constraint). Memberships used by a bid
+    plan are history: they are ended, never deleted.
+    """
+
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="memberships")
+    heat_pump = models.ForeignKey(HeatPump, on_delete=models.PROTECT, related_name="memberships")
+    valid_from_at = models.DateTimeField(
+        null=True, blank=True, help_text="Member from this instant (UTC); null = since always"
+    )
+    valid_to_at = models.DateTimeField(
+        null=True, blank=True, help_text="Member until this instant (UTC, excluded); null = open"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["heat_pump_id", "valid_from_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["heat_pump"],
+                condition=models.Q(valid_to_at__isnull=True),
+                name="poolmembership_one_open_per_heat_pump",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from_at__isnull=True)
+                | models.Q(valid_to_at__isnull=True)
+                | models.Q(valid_from_at__lt=models.F("valid_to_at")),
+                name="poolmembership_valid_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "heat_pump", "valid_from_at"], name="poolmember_tenant_hp"
+            ),
+            models.Index(fields=["tenant", "pool", "valid_from_at"], name="poolmember_tenant_pool"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.heat_pump_id} in {self.pool_id}"
 
 
 class TechnologyCatalogueEntry(models.Model):

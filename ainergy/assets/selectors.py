@@ -65,3 +65,97 @@ def catalogue_validate_entry(technology: str, name: str, parameters: Mapping[str
         catalogue_from_dict(base)
     except ValidationError as error:
         raise ValidationError(f"parameters.{error.field}", error.reason) from None
+
+
+def memberships_covering(queryset, start, end=None):
+    """Memberships valid over all of ``[start, end)`` (``end=None``: at the instant ``start``)."""
+    from django.db.models import Q
+
+    valid_from = Q(valid_from_at__isnull=True) | Q(valid_from_at__lte=start)
+    if end is None:
+        valid_to = Q(valid_to_at__isnull=True) | Q(valid_to_at__gt=start)
+    else:
+        valid_to = Q(valid_to_at__isnull=True) | Q(valid_to_at__gte=end)
+    return queryset.filter(valid_from, valid_to)
+
+
+def memberships_overlapping(queryset, start, end):
+    """Memberships valid at some instant of ``[start, end)`` (None = unbounded)."""
+    from django.db.models import Q
+
+    if start is not None:
+        queryset = queryset.filter(Q(valid_to_at__isnull=True) | Q(valid_to_at__gt=start))
+    if end is not None:
+        queryset = queryset.filter(Q(valid_from_at__isnull=True) | Q(valid_from_at__lt=end))
+    return queryset
+
+
+def pool_members(tenant, pool, start, end=None):
+    """Heat pumps that are members of ``pool`` over all of ``[start, end)``, by id."""
+    from ainergy.assets.models import HeatPump, PoolMembership
+
+    memberships = memberships_covering(
+        PoolMembership.objects.for_tenant(tenant).filter(pool=pool), start, end
+    )
+    return (
+        HeatPump.objects.for_tenant(tenant)
+        .filter(pk__in=memberships.values("heat_pump_id"))
+        .select_related("site", "source_temperature_series")
+        .order_by("id")
+    )
+
+
+def heat_pump_history(heat_pump) -> dict[str, int]:
+    """What refers to a heat pump and must survive it: bid plans, dispatches, telemetry."""
+    from django.apps import apps
+
+    unit = apps.get_model("optimization", "BidPlanUnit")
+    period = apps.get_model("optimization", "BidPlanSchedulePeriod")
+    setpoint = apps.get_model("optimization", "PoolDispatchSetpoint")
+    observation = apps.get_model("timeseries", "Observation")
+    plans = set(unit.objects.filter(heat_pump=heat_pump).values_list("bid_plan_id", flat=True))
+    plans |= set(period.objects.filter(heat_pump=heat_pump).values_list("bid_plan_id", flat=True))
+    dispatches = (
+        setpoint.objects.filter(heat_pump=heat_pump).values("dispatch_id").distinct().count()
+    )
+    telemetry = (
+        observation.objects.filter(series__heat_pump=heat_pump)
+        .values("series_id")
+        .distinct()
+        .count()
+    )
+    counts = {"bid plans": len(plans), "dispatches": dispatches, "telemetry series": telemetry}
+    return {name: count for name, count in counts.items() if count}
+
+
+def pool_history(pool) -> dict[str, int]:
+    """Bid plans made for a pool (they keep it)."""
+    from django.apps import apps
+
+    plan = apps.get_model("optimization", "BidPlan")
+    count = plan.objects.filter(pool=pool).count()
+    return {"bid plans": count} if count else {}
+
+
+def site_history(site) -> dict[str, int]:
+    """History of a site's heat pumps and pools' plans, and household runs of the site."""
+    from django.apps import apps
+
+    from ainergy.assets.models import HeatPump
+
+    history: dict[str, int] = {}
+    for pump in HeatPump.objects.filter(site=site):
+        for name, count in heat_pump_history(pump).items():
+            history[name] = history.get(name, 0) + count
+    for label, model_name in (
+        ("household schedules", "HouseholdSchedule"),
+        ("sizing studies", "SizingStudy"),
+    ):
+        count = apps.get_model("optimization", model_name).objects.filter(site=site).count()
+        if count:
+            history[label] = count
+    return history
+
+
+def describe_history(history: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name}" for name, count in history.items())

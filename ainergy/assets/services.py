@@ -14,6 +14,12 @@ from typing import Any
 
 from django.db import models, transaction
 
+from ainergy.assets.lifecycle import (
+    check_deletable,
+    check_not_retired,
+    delete_without_history,
+    pool_members_set,
+)
 from ainergy.assets.models import (
     BackupHeater,
     Battery,
@@ -266,7 +272,7 @@ def asset_create(*, tenant, model: type[models.Model], data: Mapping[str, Any]):
     _check_unique_name(tenant, instance)
     instance.save()
     if model is Pool:
-        _set_pool_members(tenant, instance, data.get("heat_pump_ids", []))
+        pool_members_set(tenant, instance, data.get("heat_pump_ids", []))
     return instance
 
 
@@ -274,42 +280,25 @@ def asset_create(*, tenant, model: type[models.Model], data: Mapping[str, Any]):
 def asset_update(*, tenant, model: type[models.Model], asset_id: int, data: Mapping[str, Any]):
     instance = asset_get(tenant, model, asset_id, "id")
     instance = model.objects.select_for_update().get(pk=instance.pk)
+    check_not_retired(instance)
     _apply(tenant, instance, data)
     _validate(tenant, instance)
     _check_unique_name(tenant, instance)
     instance.save()
     if model is Pool and "heat_pump_ids" in data:
-        _set_pool_members(tenant, instance, data["heat_pump_ids"])
+        pool_members_set(tenant, instance, data["heat_pump_ids"])
     return instance
 
 
 @transaction.atomic
 def asset_delete(*, tenant, model: type[models.Model], asset_id: int) -> int:
+    """Delete an asset nothing refers to; one with history is refused (retire it instead)."""
     instance = asset_get(tenant, model, asset_id, "id")
+    instance = model.objects.select_for_update().get(pk=instance.pk)
+    check_deletable(instance)
     pk = instance.pk
-    instance.delete()
+    delete_without_history(instance)
     return pk
-
-
-def _set_pool_members(tenant, pool: Pool, heat_pump_ids) -> None:
-    if pool.market_account.bidding_zone_id != pool.bidding_zone_id:
-        raise ValidationError(
-            "market_account_id", "the market account trades in another bidding zone"
-        )
-    pumps = []
-    for position, pump_id in enumerate(heat_pump_ids):
-        pump = asset_get(tenant, HeatPump, pump_id, f"heat_pump_ids[{position}]")
-        if pump.site.bidding_zone_id != pool.bidding_zone_id:
-            raise ValidationError(
-                f"heat_pump_ids[{position}]",
-                f"{pump.name} stands in {pump.site.bidding_zone.code}, the pool bids in {pool.bidding_zone.code}",
-            )
-        if pump.kind != HeatPump.Kind.LARGE:
-            raise ValidationError(
-                f"heat_pump_ids[{position}]", f"{pump.name} is a household heat pump"
-            )
-        pumps.append(pump)
-    pool.heat_pumps.set(pumps)
 
 
 @transaction.atomic

@@ -111,6 +111,9 @@ class Bid(TenantScopedModel):
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the bid was marked submitted to the market (UTC)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -121,14 +124,23 @@ class Bid(TenantScopedModel):
 
 
 class MarketResult(TenantScopedModel):
-    """What was accepted for a bid, at which price."""
+    """What was accepted for a bid, at which price, in one version of the recorded results.
+
+    Corrections add a version; the highest version of a bid is what counts, older versions stay.
+    """
 
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="results")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Results version of the bid's plan (1 = first recording)"
+    )
     accepted_volume_mw = models.FloatField()
     clearing_price_eur_per_mwh = models.FloatField(null=True, blank=True)
     capacity_price_eur_per_mw_h = models.FloatField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["version", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "version"], name="marketresult_unique_version")
+        ]
         indexes = [models.Index(fields=["tenant", "bid"], name="marketresult_tenant_bid")]

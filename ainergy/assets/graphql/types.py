@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
+from django.db.models import Prefetch
+from django.utils import timezone
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
 from ainergy.assets import models
+from ainergy.assets.selectors import memberships_covering
 from ainergy.graphql.context import scope_to_tenant
 from ainergy.markets.graphql.types import BiddingZoneType, MarketAccountType
 
@@ -47,6 +50,7 @@ class HeatPumpType(relay.Node):
     source_temperature_c: auto
     sink_temperature_mode: auto
     sink_temperature_c: auto
+    retired_at: auto
     created_at: auto
 
     @strawberry_django.field(only=["power_min_kw", "power_max_kw"])
@@ -120,13 +124,30 @@ class BackupHeaterType(relay.Node):
     get_queryset = TenantScoped.get_queryset
 
 
+def _current_memberships(info) -> Prefetch:
+    current = memberships_covering(models.PoolMembership.objects.all(), timezone.now())
+    return Prefetch(
+        "memberships",
+        queryset=current.select_related("heat_pump").order_by("heat_pump_id"),
+        to_attr="current_memberships",
+    )
+
+
 @strawberry_django.type(models.Pool, name="Pool")
 class PoolType(relay.Node):
     name: auto
     bidding_zone: BiddingZoneType
     market_account: MarketAccountType
-    heat_pumps: list[HeatPumpType]
+    retired_at: auto
     created_at: auto
+
+    @strawberry_django.field(only=["tenant_id"], prefetch_related=[_current_memberships])
+    def heat_pumps(self, root: models.Pool) -> list[HeatPumpType]:
+        """The pool's members now (past and future members: its memberships)."""
+        memberships = getattr(root, "current_memberships", None)
+        if memberships is None:
+            memberships = _current_memberships(None).queryset.filter(pool=root)
+        return [m.heat_pump for m in memberships if m.tenant_id == root.tenant_id]
 
     get_queryset = TenantScoped.get_queryset
 

@@ -12,108 +12,78 @@ Public API (what the Django app calls):
   :class:`TechnologyCatalogue` (+ options), :func:`catalogue_from_dict`, :func:`solve_sizing`,
   :func:`pareto_front`, :func:`representative_blocks`, :class:`SizingResult`
 * case files: :func:`sizing_case_from_dict`, :func:`schedule_case_from_dict`, :func:`load_series`
+
+Names load lazily (PEP 562): importing the package costs nothing until a name is used, so
+``python -m optimization schedule`` does not pay for pvlib or the sizing model.
 """
 
-from optimization.core.household.baseline import simulate_heat_led
-from optimization.core.household.cases import (
-    load_series,
-    read_case,
-    schedule_case_from_dict,
-    sizing_case_from_dict,
-)
-from optimization.core.household.representative_days import (
-    DayBlocks,
-    local_day_blocks,
-    select_representative_days,
-    whole_horizon_block,
-)
-from optimization.core.household.scheduling import (
-    Battery,
-    BuildingModel,
-    ElectricVehicle,
-    EvSession,
-    HeatPumpUnit,
-    HotWaterTank,
-    HouseholdState,
-    ScheduleProblem,
-    ScheduleResult,
-    needs_replan,
-    replan_from_state,
-    schedule_household,
-)
-from optimization.core.household.sizing import (
-    EvDemand,
-    HouseholdDesign,
-    HouseholdYear,
-    ParetoPoint,
-    SizingProblem,
-    SizingResult,
-    pareto_front,
-    representative_blocks,
-    solve_sizing,
-)
-from optimization.core.household.tariffs import (
-    BillBreakdown,
-    PriceComponents,
-    TariffTable,
-    compute_bill,
-    price_components,
-    tariff_table_from_dict,
-)
-from optimization.core.household.technology import (
-    BatteryOption,
-    EvChargerOption,
-    HeatingCurve,
-    HeatPumpOption,
-    PvOption,
-    TechnologyCatalogue,
-    annuity_factor,
-    catalogue_from_dict,
-)
+from __future__ import annotations
 
-__all__ = [
-    "Battery",
-    "BatteryOption",
-    "BillBreakdown",
-    "BuildingModel",
-    "DayBlocks",
-    "ElectricVehicle",
-    "EvChargerOption",
-    "EvDemand",
-    "EvSession",
-    "HeatPumpOption",
-    "HeatPumpUnit",
-    "HeatingCurve",
-    "HotWaterTank",
-    "HouseholdDesign",
-    "HouseholdState",
-    "HouseholdYear",
-    "ParetoPoint",
-    "PriceComponents",
-    "PvOption",
-    "ScheduleProblem",
-    "ScheduleResult",
-    "SizingProblem",
-    "SizingResult",
-    "TariffTable",
-    "TechnologyCatalogue",
-    "annuity_factor",
-    "catalogue_from_dict",
-    "compute_bill",
-    "load_series",
-    "local_day_blocks",
-    "needs_replan",
-    "pareto_front",
-    "price_components",
-    "read_case",
-    "replan_from_state",
-    "representative_blocks",
-    "schedule_case_from_dict",
-    "schedule_household",
-    "select_representative_days",
-    "simulate_heat_led",
-    "sizing_case_from_dict",
-    "solve_sizing",
-    "tariff_table_from_dict",
-    "whole_horizon_block",
-]
+import importlib
+from typing import Any
+
+_MODULE_OF = {
+    "Battery": "scheduling",
+    "BatteryOption": "technology",
+    "BillBreakdown": "tariffs",
+    "BuildingModel": "scheduling",
+    "DayBlocks": "representative_days",
+    "ElectricVehicle": "scheduling",
+    "EvChargerOption": "technology",
+    "EvDemand": "sizing",
+    "EvSession": "scheduling",
+    "HeatPumpOption": "technology",
+    "HeatPumpUnit": "scheduling",
+    "HeatingCurve": "technology",
+    "HotWaterTank": "scheduling",
+    "HourlyRate": "tariffs",
+    "HouseholdDesign": "sizing",
+    "HouseholdState": "scheduling",
+    "HouseholdYear": "sizing",
+    "ParetoPoint": "sizing",
+    "PeriodBill": "tariffs",
+    "PriceComponents": "tariffs",
+    "PvOption": "technology",
+    "ScheduleProblem": "scheduling",
+    "ScheduleResult": "scheduling",
+    "SizingProblem": "sizing",
+    "SizingResult": "sizing",
+    "TariffTable": "tariffs",
+    "TechnologyCatalogue": "technology",
+    "annuity_factor": "technology",
+    "bill_by_period": "tariffs",
+    "binding_periods": "scheduling",
+    "catalogue_from_dict": "technology",
+    "compute_bill": "tariffs",
+    "load_series": "cases",
+    "local_day_blocks": "representative_days",
+    "needs_replan": "scheduling",
+    "pareto_front": "sizing",
+    "price_components": "tariffs",
+    "read_case": "cases",
+    "replan_from_state": "scheduling",
+    "representative_blocks": "sizing",
+    "schedule_case_from_dict": "cases",
+    "schedule_household": "scheduling",
+    "select_representative_days": "representative_days",
+    "simulate_heat_led": "baseline",
+    "sizing_case_from_dict": "cases",
+    "solve_sizing": "sizing",
+    "tariff_table_from_dict": "tariffs",
+    "whole_horizon_block": "representative_days",
+}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODULE_OF])

@@ -13,10 +13,10 @@ from optimization.core.household.scheduling import (
     HotWaterTank,
     ScheduleProblem,
     ScheduleResult,
-    _session_periods,
+    _session_plan,
     validate_problem,
 )
-from optimization.core.household.tariffs import compute_bill
+from optimization.core.household.tariffs import bill_by_period, compute_bill
 
 
 def simulate_heat_led(problem: ScheduleProblem) -> ScheduleResult:
@@ -53,7 +53,7 @@ def simulate_heat_led(problem: ScheduleProblem) -> ScheduleResult:
     if problem.ev is not None:
         ev = problem.ev
         for session in ev.sessions:
-            periods, required = _session_periods(problem, session)
+            periods = _session_plan(problem, session).periods
             remaining = max(0.0, session.energy_need_kwh - session.charged_kwh)
             for p in periods:
                 if remaining <= 1e-12:
@@ -90,6 +90,7 @@ def simulate_heat_led(problem: ScheduleProblem) -> ScheduleResult:
         indoor_temperature_c=None,
         unserved_heat_kw=unserved,
         bill=bill,
+        bill_periods=bill_by_period(problem.prices, grid_import * step_h, grid_export * step_h),
         emissions_kg_co2=float(intensity @ (grid_import * step_h) / 1000.0),
         penalties_eur=0.0,
         objective_eur=bill.total_eur,

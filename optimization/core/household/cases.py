@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,7 @@ from optimization.core.household.profiles import (
     standard_household_load_kw,
 )
 from optimization.core.household.scheduling import (
+    TERMINAL_MODES,
     Battery,
     BuildingModel,
     ElectricVehicle,
@@ -37,6 +39,7 @@ from optimization.core.household.scheduling import (
     HotWaterTank,
     HouseholdState,
     ScheduleProblem,
+    validate_problem,
 )
 from optimization.core.household.sizing import EvDemand, HouseholdYear, SizingProblem
 from optimization.core.household.tariffs import (
@@ -97,17 +100,62 @@ def _require(data: Mapping[str, Any], key: str, field: str) -> Any:
     return data[key]
 
 
-def _number(data: Mapping[str, Any], key: str, field: str, default: float | None = None) -> float:
+def _number(
+    data: Mapping[str, Any],
+    key: str,
+    field: str,
+    default: float | None = None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """A finite number at ``data[key]`` within the bounds, else a ValidationError naming the
+    JSON path (``field.key``)."""
+    path = f"{field}.{key}" if field else key
+    if not isinstance(data, Mapping):
+        raise ValidationError(field or key, "expected an object")
     if key not in data or data[key] is None:
         if default is None:
-            raise ValidationError(f"{field}.{key}" if field else key, "missing")
+            raise ValidationError(path, "missing")
         return default
-    value = data[key]
+    return _checked(data[key], path, low=low, high=high, low_open=low_open, high_open=high_open)
+
+
+def _checked(
+    value: Any,
+    path: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(path, f"expected a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValidationError(path, f"must be a finite number, got {value!r}")
+    if low is not None and (number <= low if low_open else number < low):
+        raise ValidationError(path, f"must be {'>' if low_open else '≥'} {low:g}, got {number:g}")
+    if high is not None and (number >= high if high_open else number > high):
+        raise ValidationError(path, f"must be {'<' if high_open else '≤'} {high:g}, got {number:g}")
+    return number
+
+
+def _efficiency(data: Mapping[str, Any], key: str, field: str, default: float | None = None):
+    """A fraction in (0, 1] (an efficiency of 0 would divide by zero in the model)."""
+    return _number(data, key, field, default, low=0.0, low_open=True, high=1.0)
+
+
+def _mode(data: Mapping[str, Any], key: str, field: str) -> str:
+    value = data.get(key, "at_least")
+    if value not in TERMINAL_MODES:
         raise ValidationError(
-            f"{field}.{key}" if field else key, f"expected a number, got {value!r}"
+            f"{field}.{key}", f"expected one of {', '.join(TERMINAL_MODES)}, got {value!r}"
         )
-    return float(value)
+    return str(value)
 
 
 @lru_cache(maxsize=16)
@@ -147,8 +195,30 @@ def load_series(spec: Any, base_dir: Path, field: str) -> pd.Series:
     selected = frame.loc[mask]
     if selected.empty:
         raise ValidationError(f"{field}.filter", f"no rows of {path.name} match {dict(filters)}")
-    index = pd.DatetimeIndex(pd.to_datetime(selected["time_utc"], utc=True))
-    series = pd.Series(selected[column].to_numpy(dtype=float), index=index, name=column)
+    raw = selected[column]
+    numbers = pd.to_numeric(raw, errors="coerce")
+    not_numbers = numbers.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
+    infinite = np.isinf(numbers.to_numpy(dtype=float))
+    bad = not_numbers.to_numpy() | infinite
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        line = int(selected.index[row]) + 2  # 1-based, after the header line
+        raise ValidationError(
+            f"{field}.column",
+            f"{path.name} line {line}, column {column!r}: {raw.iloc[row]!r} is not a finite "
+            f"number ({int(bad.sum())} such value(s))",
+        )
+    try:
+        index = pd.DatetimeIndex(pd.to_datetime(selected["time_utc"], utc=True))
+    except (ValueError, TypeError):
+        parsed = pd.to_datetime(selected["time_utc"], utc=True, errors="coerce")
+        row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+        raise ValidationError(
+            f"{field}.file",
+            f"{path.name} line {int(selected.index[row]) + 2}, column 'time_utc': "
+            f"{selected['time_utc'].iloc[row]!r} is not an ISO-8601 timestamp",
+        ) from None
+    series = pd.Series(numbers.to_numpy(dtype=float), index=index, name=column)
     if series.index.duplicated().any():
         raise ValidationError(
             f"{field}.filter",
@@ -495,20 +565,26 @@ def schedule_case_from_dict(case: Mapping[str, Any], base_dir: Path) -> Schedule
     curve = _heating_curve(case)
     hp_spec = _require(case, "heat_pump", "")
     outdoor = weather["temperature_c"]
+    heat_capacity_kw = _number(hp_spec, "heat_capacity_kw", "heat_pump", low=0.0)
     cop = cop_series(
         outdoor,
         flow_temperature_c(outdoor, curve),
-        _number(hp_spec, "carnot_efficiency", "heat_pump"),
-        _number(hp_spec, "max_cop", "heat_pump"),
+        _efficiency(hp_spec, "carnot_efficiency", "heat_pump"),
+        _number(hp_spec, "max_cop", "heat_pump", low=1.0),
     )
     heat_pump = HeatPumpUnit(
-        max_heat_kw=_number(hp_spec, "heat_capacity_kw", "heat_pump")
+        max_heat_kw=heat_capacity_kw
         * heat_capacity_factor(
-            outdoor, _number(hp_spec, "capacity_loss_fraction_per_k", "heat_pump", 0.0)
+            outdoor,
+            _number(hp_spec, "capacity_loss_fraction_per_k", "heat_pump", 0.0, low=0.0, high=1.0),
         ),
         cop=cop,
-        backup_heater_power_kw=_number(hp_spec, "backup_heater_power_kw", "heat_pump", 0.0),
-        backup_penalty_eur_per_kwh=_number(hp_spec, "backup_penalty_eur_per_kwh", "heat_pump", 0.0),
+        backup_heater_power_kw=_number(
+            hp_spec, "backup_heater_power_kw", "heat_pump", 0.0, low=0.0
+        ),
+        backup_penalty_eur_per_kwh=_number(
+            hp_spec, "backup_penalty_eur_per_kwh", "heat_pump", 0.0, low=0.0
+        ),
     )
     store_spec = _require(case, "heat_store", "")
     kind = store_spec.get("type")
@@ -516,11 +592,24 @@ def schedule_case_from_dict(case: Mapping[str, Any], base_dir: Path) -> Schedule
         model = _heat_model(case, base_dir, notes)
         # Daily-mean temperatures need whole local days: use the hourly grid, then hold.
         demand_hourly = model.heat_demand_kw(hourly_wide, weather_hourly["temperature_c"])
+        terminal = store_spec.get("terminal_energy_kwh")
         store: HotWaterTank | BuildingModel = HotWaterTank(
-            capacity_kwh=_number(store_spec, "capacity_kwh", "heat_store"),
+            capacity_kwh=_number(store_spec, "capacity_kwh", "heat_store", low=0.0),
             initial_energy_kwh=_number(store_spec, "initial_energy_kwh", "heat_store"),
-            loss_fraction_per_h=_number(store_spec, "loss_fraction_per_h", "heat_store", 0.01),
+            loss_fraction_per_h=_number(
+                store_spec,
+                "loss_fraction_per_h",
+                "heat_store",
+                0.01,
+                low=0.0,
+                high=1.0,
+                high_open=True,
+            ),
             heat_demand_kw=to_grid(demand_hourly),
+            terminal_energy_kwh=None
+            if terminal is None
+            else _number(store_spec, "terminal_energy_kwh", "heat_store"),
+            terminal_energy_mode=_mode(store_spec, "terminal_energy_mode", "heat_store"),
         )
     elif kind == "building":
         store = BuildingModel(
@@ -554,25 +643,28 @@ def schedule_case_from_dict(case: Mapping[str, Any], base_dir: Path) -> Schedule
     if pv_spec is None:
         pv_kw = np.zeros(len(index))
     else:
-        pv_kw = _number(pv_spec, "kwp", "pv") * _pv_yield(
-            weather,
-            index,
-            latitude,
-            longitude,
-            _number(pv_spec, "tilt_deg", "pv"),
-            _number(pv_spec, "azimuth_deg", "pv"),
-            _number(pv_spec, "system_loss_fraction", "pv", 0.14),
+        kwp = _number(pv_spec, "kwp", "pv", low=0.0)
+        tilt = _number(pv_spec, "tilt_deg", "pv", low=0.0, high=90.0)
+        azimuth = _number(pv_spec, "azimuth_deg", "pv", low=0.0, high=360.0)
+        loss = _number(
+            pv_spec, "system_loss_fraction", "pv", 0.14, low=0.0, high=1.0, high_open=True
         )
+        pv_kw = kwp * _pv_yield(weather, index, latitude, longitude, tilt, azimuth, loss)
     battery_spec = case.get("battery")
     battery = None
     if battery_spec is not None:
+        terminal = battery_spec.get("terminal_energy_kwh")
         battery = Battery(
-            energy_kwh=_number(battery_spec, "energy_kwh", "battery"),
-            power_kw=_number(battery_spec, "power_kw", "battery"),
-            charge_efficiency=_number(battery_spec, "charge_efficiency", "battery"),
-            discharge_efficiency=_number(battery_spec, "discharge_efficiency", "battery"),
+            energy_kwh=_number(battery_spec, "energy_kwh", "battery", low=0.0),
+            power_kw=_number(battery_spec, "power_kw", "battery", low=0.0),
+            charge_efficiency=_efficiency(battery_spec, "charge_efficiency", "battery"),
+            discharge_efficiency=_efficiency(battery_spec, "discharge_efficiency", "battery"),
             initial_energy_kwh=_number(battery_spec, "initial_energy_kwh", "battery"),
-            min_energy_kwh=_number(battery_spec, "min_energy_kwh", "battery", 0.0),
+            min_energy_kwh=_number(battery_spec, "min_energy_kwh", "battery", 0.0, low=0.0),
+            terminal_energy_kwh=None
+            if terminal is None
+            else _number(battery_spec, "terminal_energy_kwh", "battery"),
+            terminal_energy_mode=_mode(battery_spec, "terminal_energy_mode", "battery"),
         )
     ev_spec = case.get("ev")
     ev = None
@@ -581,8 +673,11 @@ def schedule_case_from_dict(case: Mapping[str, Any], base_dir: Path) -> Schedule
         if not isinstance(sessions, list):
             raise ValidationError("ev.sessions", "expected a list")
         ev = ElectricVehicle(
-            charger_power_kw=_number(ev_spec, "charger_power_kw", "ev"),
-            charging_efficiency=_number(ev_spec, "charging_efficiency", "ev"),
+            charger_power_kw=_number(ev_spec, "charger_power_kw", "ev", low=0.0),
+            charging_efficiency=_efficiency(ev_spec, "charging_efficiency", "ev"),
+            discharge_power_kw=_number(ev_spec, "discharge_power_kw", "ev", 0.0, low=0.0),
+            discharge_efficiency=_efficiency(ev_spec, "discharge_efficiency", "ev", 1.0),
+            terminal_energy_mode=_mode(ev_spec, "terminal_energy_mode", "ev"),
             sessions=tuple(
                 EvSession(
                     arrival_at=_aware(
@@ -593,7 +688,10 @@ def schedule_case_from_dict(case: Mapping[str, Any], base_dir: Path) -> Schedule
                         _require(s, "departure_at", f"ev.sessions[{i}]"),
                         f"ev.sessions[{i}].departure_at",
                     ),
-                    energy_need_kwh=_number(s, "energy_need_kwh", f"ev.sessions[{i}]"),
+                    energy_need_kwh=_number(s, "energy_need_kwh", f"ev.sessions[{i}]", low=0.0),
+                    dischargeable_kwh=_number(
+                        s, "dischargeable_kwh", f"ev.sessions[{i}]", 0.0, low=0.0
+                    ),
                 )
                 for i, s in enumerate(sessions)
             ),
@@ -610,20 +708,41 @@ def schedule_case_from_dict(case: Mapping[str, Any], base_dir: Path) -> Schedule
         battery=battery,
         ev=ev,
         co2_intensity_g_per_kwh=co2,
-        co2_price_eur_per_tonne=_number(case, "co2_price_eur_per_tonne", "", 0.0),
+        co2_price_eur_per_tonne=_number(case, "co2_price_eur_per_tonne", "", 0.0, low=0.0),
         unserved_heat_penalty_eur_per_kwh=None
         if penalty is None
-        else _number(case, "unserved_heat_penalty_eur_per_kwh", ""),
+        else _number(case, "unserved_heat_penalty_eur_per_kwh", "", low=0.0),
+        grid_import_limit_kw=_number(case, "grid_import_limit_kw", "", math.inf, low=0.0),
+        grid_export_limit_kw=_number(case, "grid_export_limit_kw", "", math.inf, low=0.0),
     )
-    state_spec = case.get("state")
-    state = None
-    if state_spec is not None:
-        charged = state_spec.get("ev_charged_kwh")
-        state = HouseholdState(
-            at=_aware(_require(state_spec, "at", "state"), "state.at"),
-            battery_energy_kwh=state_spec.get("battery_energy_kwh"),
-            tank_energy_kwh=state_spec.get("tank_energy_kwh"),
-            indoor_temperature_c=state_spec.get("indoor_temperature_c"),
-            ev_charged_kwh=None if charged is None else tuple(float(c) for c in charged),
-        )
-    return ScheduleCase(problem=problem, state=state, assumptions=tuple(notes))
+    validate_problem(problem)  # physics: names the same JSON paths (battery.energy_kwh, ...)
+    notes.extend(
+        f"bill uses a rate not verified against its source: {source}"
+        for source in prices.unverified_sources
+    )
+    return ScheduleCase(problem=problem, state=_state(case.get("state")), assumptions=tuple(notes))
+
+
+def _state(spec: Any) -> HouseholdState | None:
+    """Telemetry for a re-plan; ranges are checked against the devices by the core."""
+    if spec is None:
+        return None
+    if not isinstance(spec, Mapping):
+        raise ValidationError("state", "expected an object")
+    charged = spec.get("ev_charged_kwh")
+    if charged is not None and not isinstance(charged, list):
+        raise ValidationError("state.ev_charged_kwh", "expected a list, one value per session")
+
+    def optional(key: str) -> float | None:
+        return None if spec.get(key) is None else _number(spec, key, "state")
+
+    return HouseholdState(
+        at=_aware(_require(spec, "at", "state"), "state.at"),
+        battery_energy_kwh=optional("battery_energy_kwh"),
+        tank_energy_kwh=optional("tank_energy_kwh"),
+        indoor_temperature_c=optional("indoor_temperature_c"),
+        ev_charged_kwh=None
+        if charged is None
+        else tuple(_checked(c, f"state.ev_charged_kwh[{i}]") for i, c in enumerate(charged)),
+        between_periods=str(spec.get("between_periods", "refuse")),
+    )

@@ -7,29 +7,16 @@ Errors print ``{"error": code, "message": ..., "extra": {...}}`` to stderr and e
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ainergy.common.errors import ApplicationError, ValidationError
-from optimization.core.household.cases import (
-    read_case,
-    schedule_case_from_dict,
-    sizing_case_from_dict,
-)
-from optimization.core.household.scheduling import (
-    ScheduleResult,
-    replan_from_state,
-    schedule_household,
-)
-from optimization.core.household.sizing import (
-    SizingResult,
-    pareto_front,
-    representative_blocks,
-    solve_sizing,
-)
+
+if TYPE_CHECKING:  # the heavy modules load only for the command that needs them
+    from optimization.core.household.scheduling import ScheduleResult
+    from optimization.core.household.sizing import SizingResult
 
 USAGE = "usage: python -m optimization {size,schedule} CASE.json"
 
@@ -78,6 +65,9 @@ def sizing_summary(result: SizingResult) -> dict[str, Any]:
 
 
 def run_size(case_path: str) -> dict[str, Any]:
+    from optimization.core.household.cases import read_case, sizing_case_from_dict
+    from optimization.core.household.sizing import pareto_front, representative_blocks, solve_sizing
+
     data, base_dir = read_case(case_path)
     started = time.perf_counter()
     case = sizing_case_from_dict(data, base_dir)
@@ -115,8 +105,17 @@ def run_size(case_path: str) -> dict[str, Any]:
     return output
 
 
+def _bill_dkk(items: dict[str, float], digits: int = 4) -> dict[str, float]:
+    return {key: _round(value, digits) for key, value in items.items()}
+
+
 def schedule_summary(result: ScheduleResult) -> dict[str, Any]:
-    """JSON-ready cost split [EUR] and the per-period schedule."""
+    """JSON-ready cost split [EUR and DKK], the formulation used and the per-period schedule."""
+    period_dkk = (
+        result.bill_periods.in_dkk()
+        if result.bill_periods is not None and result.bill.exchange_rate_dkk_per_eur
+        else None
+    )
     rows = []
     for i, start in enumerate(result.period_start_utc):
         row = {
@@ -132,15 +131,19 @@ def schedule_summary(result: ScheduleResult) -> dict[str, Any]:
             "battery_energy_kwh": _round(result.battery_energy_kwh[i]),
             "ev_charge_kw": _round(result.ev_charge_kw[i]),
         }
+        if result.ev_discharge_kw is not None:
+            row["ev_discharge_kw"] = _round(result.ev_discharge_kw[i])
         if result.tank_energy_kwh is not None:
             row["tank_energy_kwh"] = _round(result.tank_energy_kwh[i])
         if result.indoor_temperature_c is not None:
             row["indoor_temperature_c"] = _round(result.indoor_temperature_c[i])
         if result.unserved_heat_kw.any():
             row["unserved_heat_kw"] = _round(result.unserved_heat_kw[i])
+        if period_dkk is not None:
+            row["bill_dkk"] = {key: _round(values[i], 6) for key, values in period_dkk.items()}
         rows.append(row)
     bill = result.bill
-    return {
+    summary = {
         "periods": len(rows),
         "step_h": result.step_h,
         "cost_eur": {
@@ -150,16 +153,39 @@ def schedule_summary(result: ScheduleResult) -> dict[str, Any]:
             "export_revenue": _round(bill.export_revenue_eur),
             "total": _round(bill.total_eur),
         },
-        "penalties_eur": _round(result.penalties_eur),
-        "unserved_heat_kwh": _round(result.unserved_heat_kwh),
-        "emissions_kg_co2": _round(result.emissions_kg_co2, 3),
-        "grid_import_kwh": _round(bill.import_energy_kwh, 3),
-        "solve_time_s": _round(result.solve_time_s, 3),
-        "schedule": rows,
     }
+    if bill.exchange_rate_dkk_per_eur:
+        summary["cost_dkk"] = _bill_dkk(bill.in_dkk())
+        summary["exchange_rate_dkk_per_eur"] = bill.exchange_rate_dkk_per_eur
+    summary.update(
+        {
+            "penalties_eur": _round(result.penalties_eur),
+            "unserved_heat_kwh": _round(result.unserved_heat_kwh),
+            "emissions_kg_co2": _round(result.emissions_kg_co2, 3),
+            "grid_import_kwh": _round(bill.import_energy_kwh, 3),
+            "storage": {
+                "formulation": result.formulation,
+                "binary_period_count": len(result.binary_periods),
+                "binary_periods_utc": [
+                    result.period_start_utc[p].strftime("%Y-%m-%dT%H:%M:%SZ")
+                    for p in result.binary_periods
+                ],
+                "solve_count": result.solve_count,
+                "max_charge_discharge_overlap_kw": _round(result.max_storage_overlap_kw, 9),
+            },
+            "solve_time_s": _round(result.solve_time_s, 3),
+            "schedule": rows,
+        }
+    )
+    if result.state_alignment:
+        summary["state_alignment"] = result.state_alignment
+    return summary
 
 
 def run_schedule(case_path: str) -> dict[str, Any]:
+    from optimization.core.household.cases import read_case, schedule_case_from_dict
+    from optimization.core.household.scheduling import replan_from_state, schedule_household
+
     data, base_dir = read_case(case_path)
     case = schedule_case_from_dict(data, base_dir)
     if case.state is None:
@@ -170,26 +196,40 @@ def run_schedule(case_path: str) -> dict[str, Any]:
         "command": "schedule",
         "is_replan": case.state is not None,
         **schedule_summary(result),
-        "assumptions": list(case.assumptions),
+        "assumptions": [*case.assumptions, *result.assumptions],
     }
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
+    if hasattr(value, "item"):  # numpy scalars
         return value.item()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _fail(code: str, message: str, extra: dict[str, Any]) -> None:
+    payload = {"error": code, "message": message, "extra": extra}
+    print(json.dumps(payload, default=_json_default, ensure_ascii=False), file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
-    """Entry point; ``argv[0]`` is the subcommand, ``argv[1]`` the case file."""
+    """Entry point; ``argv[0]`` is the subcommand, ``argv[1]`` the case file.
+
+    Exit codes: 0 ok, 2 bad case (``VALIDATION_ERROR`` naming the JSON path), 3 infeasible or
+    another domain failure, 1 an unexpected error (still a JSON line, no traceback unless
+    ``AINERGY_DEBUG`` is set).
+    """
     if len(argv) != 2 or argv[0] not in ("size", "schedule"):
         print(USAGE, file=sys.stderr)
         return 2
     try:
         output = run_size(argv[1]) if argv[0] == "size" else run_schedule(argv[1])
     except ApplicationError as error:
-        payload = {"error": error.code, "message": error.message, "extra": error.extra}
-        print(json.dumps(payload, default=_json_default, ensure_ascii=False), file=sys.stderr)
+        _fail(error.code, error.message, error.extra)
         return 2 if isinstance(error, ValidationError) else 3
+    except Exception as error:  # noqa: BLE001 — the CLI never prints a traceback to users
+        if os.environ.get("AINERGY_DEBUG"):
+            raise
+        _fail("INTERNAL_ERROR", f"{type(error).__name__}: {error}", {})
+        return 1
     print(json.dumps(output, indent=2, default=_json_default, ensure_ascii=False))
     return 0

@@ -39,7 +39,7 @@ def _window(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
 
 @pytest.fixture
 def tariff_table() -> dict:
-    return json.loads((ROOT / "docs/examples/household_tariff_dk1.json").read_text())
+    return json.loads((ROOT / "docs/examples/household_tariff_n1.json").read_text())
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def schedule_input(house, tariff_table, day: dt.date, **overrides) -> dict:
         "solarIrradianceSeriesId": gid("Series", house["irradiance"]),
         "annualHeatDemandKwh": 12000.0,
         "tariffTable": tariff_table,
-        "tariffYear": 2025,
+        "tariffYear": None,
         "co2IntensityGPerKwh": 150.0,
         **overrides,
     }
@@ -170,8 +170,8 @@ def test_infeasible_comfort_request_fails_the_job_naming_the_constraint_family(
             "building.comfort_max_c",
             "must be above comfort_min_c",
         ),
-        ({"tariffYear": None}, "tariff_table.electricity_tax_dkk_per_kwh", "no rate valid on local date 2024-01-15"),
-        ({"tariffTable": {"name": "x"}}, "tariff_table.period_by_local_hour", None),
+        ({"tariffYear": 2026}, "tariff_table.dso_tariff", "no rate (charge CD) valid on local date 2026-01-15"),
+        ({"tariffTable": {"name": "x"}}, "tariff_table.dso_tariff_dkk_per_kwh", None),
     ],
 )  # fmt: skip
 def test_bad_input_names_the_field_and_writes_nothing(
