@@ -144,6 +144,10 @@ def validate_frame(
     if times.tz is None:
         raise ValidationError(f"{field}.time", "naive timestamps; give tz-aware UTC times")
     times = times.tz_convert("UTC")
+    outside = (times < EARLIEST_TIME) | (times >= LATEST_TIME)
+    if outside.any():
+        position = int(outside.argmax())
+        check_time_range(times[position], f"{field}.time[{position}]")
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():
