@@ -11,6 +11,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from ainergy.assets.graphql.mutations import Mutation as AssetsMutation
 from ainergy.assets.graphql.queries import Query as AssetsQuery
+from ainergy.graphql.audit import AuditExtension
 from ainergy.graphql.errors import ErrorFormatter, is_unexpected
 from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
 from ainergy.jobs.graphql.queries import Query as JobsQuery
@@ -75,6 +76,7 @@ schema = AinergySchema(
         lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
         ErrorFormatter,
+        AuditExtension,  # after ErrorFormatter: exits first, so it sees the original errors
         DjangoOptimizerExtension,
     ],
 )

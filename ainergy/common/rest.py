@@ -24,6 +24,7 @@ from ainergy.common.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from tenants.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
                 response["Allow"] = ", ".join(methods)
                 return response
             principal = getattr(request, "principal", None)
+            outcome = "OK"
             try:
                 if principal is None or not getattr(request, "is_token_request", False):
                     raise AuthenticationError("Send 'Authorization: Bearer <token>'.")
@@ -120,10 +122,21 @@ def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
                     )
                 payload = view(request, principal, **kwargs)
             except ApplicationError as error:
+                outcome = error.code
                 return error_response(error)
             except Exception:
+                outcome = "INTERNAL"
                 logger.exception("REST %s %s failed", request.method, request.path)
                 return internal_error_response()
+            finally:
+                if getattr(request, "is_token_request", False):
+                    audit_record(
+                        principal=principal,
+                        operation=f"{request.method} {request.path}",
+                        object_ids=[str(value) for value in kwargs.values()],
+                        outcome=outcome,
+                        client_ip=getattr(request, "client_ip", None),
+                    )
             if isinstance(payload, HttpResponse):
                 return payload
             status = payload.pop("_status", 200) if isinstance(payload, dict) else 200

@@ -123,7 +123,10 @@ def test_local_times_with_offsets_on_the_25_hour_day_import(tenant, heat_series,
             "time_utc,heat\n2024-01-01T00:00Z,1\n",
             "line 1, column 'heat_kw': column not in the file (columns: time_utc, heat)",
         ),
-        ('time_utc,heat_kw\n"2024-01-01T00:00Z,1\n', "line 2: malformed CSV (unexpected end of data)"),
+        (
+            'time_utc,heat_kw\n"2024-01-01T00:00Z,1\n',
+            "line 2: malformed CSV (unexpected end of data)",
+        ),
         (
             "time_utc,heat_kw\n2024-01-01T00:00Z,1\n2024-01-01T00:00Z,2\n",
             "line 3, column 'time_utc': 2024-01-01T00:00:00+00:00 repeats the time of line 2",
