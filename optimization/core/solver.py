@@ -138,6 +138,29 @@ class SparseProgram:
         self.n_rows += n
         return rows
 
+    def variant(
+        self,
+        *,
+        lower: np.ndarray | None = None,
+        upper: np.ndarray | None = None,
+        integer: np.ndarray | None = None,
+        name: str | None = None,
+    ) -> SparseProgram:
+        """A copy sharing the rows and costs, with other variable bounds or integrality."""
+        base_lower, base_upper = self._bounds()
+        other = SparseProgram(name=name or self.name)
+        other.lower = [base_lower.copy() if lower is None else np.asarray(lower, float)]
+        other.upper = [base_upper.copy() if upper is None else np.asarray(upper, float)]
+        other.integer = [self.is_integer() if integer is None else np.asarray(integer, bool)]
+        other.variable_blocks = dict(self.variable_blocks)
+        other.families = list(self.families)
+        other.n_variables, other.n_rows = self.n_variables, self.n_rows
+        other._rows, other._cols, other._vals = list(self._rows), list(self._cols), list(self._vals)
+        other._row_lower, other._row_upper = list(self._row_lower), list(self._row_upper)
+        other._cost_idx, other._cost_val = list(self._cost_idx), list(self._cost_val)
+        other.objective_offset = self.objective_offset
+        return other
+
     def fix(self, idx: np.ndarray, value: float | np.ndarray) -> None:
         """Fix variables ``x[idx] = value`` through their bounds (used to evaluate a decision)."""
         lower, upper = self._bounds()
@@ -248,6 +271,9 @@ def _run(
     return status, solver, time.perf_counter() - started, load_time
 
 
+BACKENDS = ("ortools", "scipy")
+
+
 def solve(
     program: SparseProgram,
     *,
@@ -256,12 +282,15 @@ def solve(
     mip_gap: float = 1e-4,
     explain: bool = True,
     parameters: str = "",
+    backend: str = "ortools",
 ) -> SolveResult:
-    """Solve ``program`` with HiGHS through OR-Tools.
+    """Solve ``program`` with HiGHS through OR-Tools (default) or ``scipy.optimize.milp``.
 
-    ``parameters``: extra HiGHS options, one ``key=value`` per line. (Not
+    ``parameters``: extra HiGHS options, one ``key=value`` per line (OR-Tools only). (Not
     ``mip_max_improving_sols``: through model_builder it reports feasible MILPs infeasible.) A
     MILP stopped by the time limit with an incumbent returns it with status ``"feasible"``.
+    (No MIP start: ``add_hint`` on OR-Tools 9.15's HiGHS backend crashes the process, and
+    ``objective_bound`` is not used as a MIP cutoff; callers keep their own incumbent.)
 
     Raises
     ------
@@ -271,6 +300,10 @@ def solve(
     TransientError
         Time limit reached without a feasible point (worth retrying with more time).
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "scipy":
+        return _solve_scipy(program, time_limit_s, mip_gap, explain)
     status, solver, solve_time, load_time = _run(program, method, time_limit_s, mip_gap, parameters)
     helper = solver._Solver__solve_helper  # vectorised access to values
     timed_out_with_incumbent = (
@@ -306,8 +339,61 @@ def solve(
                 f"{program.name}: solver time limit of {time_limit_s:g} s reached without a solution",
                 {"time_limit_s": time_limit_s},
             )
+        if program.is_integer().any():
+            # a MILP proven infeasible comes back INFEASIBLE; "unknown" without a point means a
+            # search limit (nodes, time) stopped it before any incumbent
+            raise TransientError(
+                f"{program.name}: the MILP search stopped without a solution",
+                {"status": status.name},
+            )
         raise _infeasible(program, explain, time_limit_s)
     raise TransientError(f"{program.name}: solver returned {status.name}", {"status": status.name})
+
+
+def _solve_scipy(
+    program: SparseProgram, time_limit_s: float | None, mip_gap: float, explain: bool
+) -> SolveResult:
+    """The same program through ``scipy.optimize.milp`` (SciPy's bundled HiGHS)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    started = time.perf_counter()
+    lower, upper = program._bounds()
+    row_lower, row_upper = program.row_bounds()
+    constraints = (
+        LinearConstraint(program.matrix(), row_lower, row_upper) if program.n_rows else None
+    )
+    load_time = time.perf_counter() - started
+    options: dict[str, float | bool] = {"disp": False, "mip_rel_gap": mip_gap}
+    if time_limit_s is not None:
+        options["time_limit"] = float(time_limit_s)
+    started = time.perf_counter()
+    result = milp(
+        program.objective(),
+        integrality=program.is_integer().astype(int),
+        bounds=Bounds(lower, upper),
+        constraints=constraints,
+        options=options,
+    )
+    solve_time = time.perf_counter() - started
+    if result.x is not None and result.status in (0, 1):
+        return SolveResult(
+            status="optimal" if result.status == 0 else "feasible",
+            objective=float(result.fun) + program.objective_offset,
+            values=np.asarray(result.x, float),
+            solve_time_s=solve_time,
+            load_time_s=load_time,
+            n_variables=program.n_variables,
+            n_rows=program.n_rows,
+            n_nonzeros=program.n_nonzeros,
+        )
+    if result.status == 1:
+        raise TransientError(
+            f"{program.name}: solver time limit of {time_limit_s:g} s reached without a solution",
+            {"time_limit_s": time_limit_s},
+        )
+    if result.status == 3:
+        raise InfeasibleError(f"{program.name}: unbounded", {"constraint_family": "objective"})
+    raise _infeasible(program, explain, time_limit_s)
 
 
 def _infeasible(
@@ -339,8 +425,12 @@ def explain_infeasibility(
     families: Sequence[str] | None = None,
     time_limit_s: float | None = 60.0,
     tolerance: float = 1e-6,
+    weights: dict[str, float] | None = None,
 ) -> list[Conflict]:
     """Elastic re-solve: give every row of ``families`` (default all) a non-negative slack.
+
+    ``weights``: cost per unit of slack by family (default 1), e.g. a high weight on a physical
+    balance so that the bound that really binds (a full storage) is named instead.
 
     Notes
     -----
@@ -350,9 +440,11 @@ def explain_infeasibility(
     """
     lower, upper = program.row_bounds()
     selected = np.zeros(program.n_rows, bool)
+    row_weight = np.ones(program.n_rows)
     for fam in program.families:
         if families is None or fam.name in families:
             selected[fam.rows] = True
+            row_weight[fam.rows] = (weights or {}).get(fam.name, 1.0)
     elastic = SparseProgram(name=f"{program.name} (elastic)")
     base_lower, base_upper = program._bounds()
     elastic.lower, elastic.upper = [base_lower], [base_upper]
@@ -362,8 +454,8 @@ def explain_infeasibility(
     elastic._row_lower, elastic._row_upper = [lower], [upper]
     elastic.n_rows = program.n_rows
     rows = np.flatnonzero(selected)
-    slack_up = elastic.add_variables("slack_up", len(rows), cost=1.0)
-    slack_down = elastic.add_variables("slack_down", len(rows), cost=1.0)
+    slack_up = elastic.add_variables("slack_up", len(rows), cost=row_weight[rows])
+    slack_down = elastic.add_variables("slack_down", len(rows), cost=row_weight[rows])
     elastic._rows = [*program._rows, rows, rows]
     elastic._cols = [*program._cols, slack_up, slack_down]
     elastic._vals = [*program._vals, np.ones(len(rows)), -np.ones(len(rows))]

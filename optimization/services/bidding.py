@@ -23,7 +23,7 @@ from ainergy.common.errors import InfeasibleError, ValidationError
 from ainergy.common.timegrid import LOCAL_TZ, delivery_day_periods
 from ainergy.jobs.services import JobContext, job_enqueue
 from ainergy.markets.models import Bid, MarketProduct, MarketResult
-from ainergy.timeseries.selectors import series_get
+from ainergy.timeseries.selectors import observations_resampled, series_get
 from optimization.core.bidding import (
     BiddingProblem,
     DispatchProblem,
@@ -514,6 +514,11 @@ def bid_plan_results_record(
         bid_plan=plan,
         job=job,
         day_ahead_volume_mw=[_round(v, 4) for v in volumes],
+        day_ahead_price_eur_per_mwh=(
+            [float(v) for v in day_ahead_clearing_prices_eur_per_mwh]
+            if day_ahead_clearing_prices_eur_per_mwh is not None
+            else []
+        ),
         reserve_capacity_mw={code: np.round(v, 4).tolist() for code, v in reserve_mw.items()},
     )
 
@@ -541,21 +546,108 @@ def _store_dispatch(dispatch: PoolDispatch, result, heat_source: str) -> None:
                 )
             )
     PoolDispatchSetpoint.objects.bulk_create(rows)
+    sources = set(result.deviation_price_source)
     dispatch.heat_demand_source = heat_source[:200]
     dispatch.deviation_mw = np.round(result.deviation_mw, 4).tolist()
+    dispatch.deviation_reasons = list(result.deviation_reasons)
+    dispatch.deviation_price_source = sources.pop() if len(sources) == 1 else "mixed"
+    dispatch.deviation_penalty_eur_per_mwh = _round(result.deviation_penalty_eur_per_mwh, 2)
+    dispatch.reserve_shortfall_mw = {
+        code: np.round(values, 4).tolist() for code, values in result.reserve_shortfall_mw.items()
+    }
+    dispatch.solve_status = result.status
     dispatch.costs_eur = {key: _round(value, 2) for key, value in result.costs_eur.items()}
-    dispatch.save(update_fields=["heat_demand_source", "deviation_mw", "costs_eur"])
+    dispatch.save(
+        update_fields=[
+            "heat_demand_source",
+            "deviation_mw",
+            "deviation_reasons",
+            "day_ahead_price_eur_per_mwh",
+            "imbalance_price_eur_per_mwh",
+            "deviation_price_source",
+            "deviation_penalty_eur_per_mwh",
+            "reserve_shortfall_mw",
+            "solve_status",
+            "costs_eur",
+        ]
+    )
+
+
+def _public_prices_on_mtu(zone, kind: str, index: pd.DatetimeIndex, mtu_minutes: int) -> np.ndarray:
+    """The zone's published ``kind`` series on the MTUs of ``index`` (NaN where none)."""
+    values = np.full(len(index), np.nan)
+    series = zone_public_series(zone, kind)
+    if series is None or series.resolution_minutes > 60:
+        return values
+    resolution = max(series.resolution_minutes, mtu_minutes)
+    end = index[-1] + pd.Timedelta(minutes=mtu_minutes)
+    frame = observations_resampled(series, index[0], end, resolution_minutes=resolution)
+    if frame.empty:
+        return values
+    bucket = index.floor(f"{resolution}min")
+    found = frame["value"].astype(float).reindex(bucket)
+    return found.to_numpy(float)
+
+
+def _recorded_day_ahead_prices(
+    dispatch: PoolDispatch, zone, index, mtu_minutes, notes
+) -> np.ndarray:
+    """Clearing prices recorded with the results; published prices of the zone where none was
+    recorded; never the plan's forecast."""
+    recorded = np.full(len(index), np.nan)
+    given = dispatch.day_ahead_price_eur_per_mwh or []
+    if len(given) == len(index):
+        recorded = np.array([np.nan if v is None else float(v) for v in given])
+    missing = ~np.isfinite(recorded)
+    if missing.any():
+        published = _public_prices_on_mtu(zone, "day_ahead_price", index, mtu_minutes)
+        recorded = np.where(missing, published, recorded)
+        if np.isfinite(published[missing]).any():
+            notes.append("day-ahead prices: published prices where no clearing price was recorded")
+    missing = ~np.isfinite(recorded)
+    if missing.all():
+        notes.append(
+            "day-ahead prices: none recorded or published; deviations settled at the penalty"
+        )
+        return np.zeros(len(index))
+    if missing.any():
+        # the day's highest known price: keeps the penalty above the spread of known prices
+        recorded = np.where(missing, np.nanmax(recorded), recorded)
+        notes.append(f"day-ahead prices: {int(missing.sum())} MTUs without a price")
+    return recorded
+
+
+def _plan_power_hint(plan: BidPlan, heat_pump_ids, index) -> np.ndarray | None:
+    """The plan's expected schedule (H, T) [MW]: a warm start of the dispatch."""
+    rows = BidPlanSchedulePeriod.objects.filter(
+        tenant_id=plan.tenant_id, bid_plan=plan
+    ).values_list("heat_pump_id", "start_at", "power_kw")
+    lookup = {(str(hp), pd.Timestamp(start)): kw for hp, start, kw in rows}
+    hint = np.full((len(heat_pump_ids), len(index)), np.nan)
+    for h, heat_pump_id in enumerate(heat_pump_ids):
+        for t, start in enumerate(index):
+            value = lookup.get((str(heat_pump_id), start))
+            if value is not None:
+                hint[h, t] = value / KW_PER_MW
+    return hint if np.isfinite(hint).all() else None
 
 
 def pool_dispatch_run(context: JobContext) -> dict[str, Any]:
-    """Runner of ``pool_dispatch`` jobs: cleared volumes + accepted reserves → setpoints."""
-    dispatch = PoolDispatch.objects.select_related("bid_plan", "tenant").get(
+    """Runner of ``pool_dispatch`` jobs: the cleared position → setpoints, deviating only where
+    the position is physically undeliverable (each such MTU names its constraint family).
+
+    Prices settle the day and never steer it: the recorded clearing prices (published ones where
+    none were recorded), the zone's stored imbalance prices where published, else the
+    conservative penalty of ``optimization.core.bidding.dispatch.conservative_penalty``.
+    """
+    dispatch = PoolDispatch.objects.select_related("bid_plan__pool__bidding_zone", "tenant").get(
         job_id=context.job.pk, tenant_id=context.job.tenant_id
     )
     plan = dispatch.bid_plan
+    zone = plan.pool.bidding_zone
     index = delivery_day_periods(plan.delivery_day, plan.mtu_minutes)
     expected = plan.expected_inputs
-    context.report_progress(0.1, "loading cleared volumes, accepted reserves and heat forecast")
+    context.report_progress(0.1, "loading cleared position, recorded prices and heat forecast")
     fresher = latest_heat_forecast(plan, index, dispatch.created_at)
     if fresher is None:
         heat, heat_source = (
@@ -571,22 +663,24 @@ def pool_dispatch_run(context: JobContext) -> dict[str, Any]:
             key=lambda product: plan.product_codes.index(product.code),
         )
     ]
+    notes: list[str] = []
+    prices = _recorded_day_ahead_prices(dispatch, zone, index, plan.mtu_minutes, notes)
+    imbalance = _public_prices_on_mtu(zone, "imbalance_price", index, plan.mtu_minutes)
+    pool = core_pool(plan.pool_snapshot)
     problem = DispatchProblem(
-        pool=core_pool(plan.pool_snapshot),
+        pool=pool,
         index=index,
         mtu_minutes=plan.mtu_minutes,
         day_ahead_volume_mw=np.asarray(dispatch.day_ahead_volume_mw, float),
         heat_demand_mw=heat,
         source_temperature_c=np.asarray(expected["source_temperature_c"], float),
-        day_ahead_price_eur_per_mwh=np.asarray(expected["day_ahead_price_eur_per_mwh"], float),
+        day_ahead_price_eur_per_mwh=prices,
         products=tuple(products),
         reserve_capacity_mw={
             code: np.asarray(values, float) for code, values in dispatch.reserve_capacity_mw.items()
         },
-        expected_imbalance_price_eur_per_mwh=np.asarray(
-            expected["imbalance_price_eur_per_mwh"], float
-        ),
-        deviation_penalty_eur_per_mwh=plan.imbalance_penalty_eur_per_mwh,
+        imbalance_price_eur_per_mwh=imbalance,
+        hint_power_mw=_plan_power_hint(plan, [hp.heat_pump_id for hp in pool.heat_pumps], index),
     )
     context.report_progress(0.3, f"dispatching {len(problem.pool.heat_pumps)} heat pumps")
     try:
@@ -600,12 +694,21 @@ def pool_dispatch_run(context: JobContext) -> dict[str, Any]:
             {**error.extra, "period_starts_at": starts},
         ) from error
     context.report_progress(0.9, "storing setpoints")
+    dispatch.day_ahead_price_eur_per_mwh = [_round(v, 2) for v in prices]
+    dispatch.imbalance_price_eur_per_mwh = [
+        _round(v, 2) if np.isfinite(v) else None for v in imbalance
+    ]
     _store_dispatch(dispatch, result, heat_source)
+    deviating = [t for t, reason in enumerate(result.deviation_reasons) if reason]
     return {
         "pool_dispatch_id": dispatch.pk,
         "periods": len(index),
         "heat_pumps": len(result.heat_pump_ids),
+        "status": result.status,
+        "deviating_periods": len(deviating),
+        "deviation_reasons": sorted({result.deviation_reasons[t] for t in deviating}),
         "costs_eur": dispatch.costs_eur,
+        "notes": notes,
     }
 
 

@@ -21,7 +21,9 @@ from optimization.core.bidding.problem import (
     product_rules,
 )
 
-STRATEGIES = ("stochastic", "deterministic", "perfect_foresight", "heat_led")
+STRATEGIES = ("stochastic", "deterministic", "perfect_foresight", "heat_led", "imbalance_oracle")
+#: the strategies the backtest compares (VSS, EVPI, captured share); the oracle is reported apart
+DEFAULT_STRATEGIES = ("stochastic", "deterministic", "perfect_foresight", "heat_led")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class Case:
     imbalance_penalty_eur_per_mwh: float
     strategies: tuple[str, ...]
     non_delivery_penalty_eur_per_mw_h: float = 100.0
+    imbalance_fee_eur_per_mwh: float = 0.0
+    dispatch_time_limit_s: float = 60.0
+    reserve_margin: dict[str, Any] | None = None
 
 
 def _require(raw: dict, key: str, kind: type | tuple, where: str = "") -> Any:
@@ -101,7 +106,7 @@ def load_case(path: str | Path) -> Case:
     risk = RiskConfig(**raw.get("risk", {}))
     risk.validate()
     scen = raw.get("scenarios", {})
-    strategies = tuple(raw.get("strategies", STRATEGIES))
+    strategies = tuple(raw.get("strategies", DEFAULT_STRATEGIES))
     for s in strategies:
         if s not in STRATEGIES:
             raise ValidationError("strategies", f"unknown strategy {s!r}; known: {STRATEGIES}")
@@ -130,7 +135,22 @@ def load_case(path: str | Path) -> Case:
             raw.get("non_delivery_penalty_eur_per_mw_h", 100.0),
             "non_delivery_penalty_eur_per_mw_h",
         ),
+        imbalance_fee_eur_per_mwh=_non_negative(
+            raw.get("imbalance_fee_eur_per_mwh", 0.0), "imbalance_fee_eur_per_mwh"
+        ),
+        dispatch_time_limit_s=_non_negative(
+            raw.get("dispatch_time_limit_s", 60.0), "dispatch_time_limit_s"
+        ),
+        reserve_margin=_reserve_margin(raw.get("reserve_margin")),
     )
+
+
+def _reserve_margin(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValidationError("reserve_margin", "expected an object or null")
+    return value
 
 
 def _non_negative(value: Any, field: str) -> float:
@@ -140,7 +160,10 @@ def _non_negative(value: Any, field: str) -> float:
 
 
 def read_series(case: Case, spec: dict, field: str) -> pd.Series:
-    """One column of a shared-data CSV (``time_utc`` UTC) with filters, hourly, gaps interpolated."""
+    """One column of a shared-data CSV (``time_utc`` UTC) with filters, at its own resolution.
+
+    The step is the file's most frequent spacing (60 min for hourly data, 15 for quarter-hours,
+    never silently cut to hours); gaps up to 6 steps are interpolated."""
     file = spec.get("file")
     column = spec.get("column")
     if not isinstance(file, str) or not isinstance(column, str):
@@ -163,8 +186,34 @@ def read_series(case: Case, spec: dict, field: str) -> pd.Series:
     series = series[~series.index.duplicated()].sort_index()
     if series.empty:
         raise ValidationError(field, "no rows after filtering")
-    full = pd.date_range(series.index[0], series.index[-1], freq="60min", tz="UTC")
+    step = series_step_minutes(series)
+    full = pd.date_range(series.index[0], series.index[-1], freq=f"{step}min", tz="UTC")
     return series.reindex(full).interpolate(limit=6) * float(spec.get("scale", 1.0))
+
+
+def series_step_minutes(series: pd.Series) -> int:
+    """The most frequent spacing of a series' timestamps [min] (60 when it has one point)."""
+    if len(series) < 2:
+        return 60
+    seconds = series.index.tz_convert(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+    gaps = np.diff(seconds) // 60
+    gaps = gaps[gaps > 0]
+    values, counts = np.unique(gaps, return_counts=True)
+    step = int(values[np.argmax(counts)])
+    if step <= 0 or 60 % step and step % 60:
+        raise ValidationError("data", f"unsupported time step of {step} min")
+    return step
+
+
+def on_grid(series: pd.Series, index: pd.DatetimeIndex, mtu_minutes: int) -> np.ndarray:
+    """Values of ``series`` on the MTUs of ``index``: the mean over each MTU when the series is
+    finer (15-min prices on hourly MTUs), the covering value when it is coarser (hourly prices
+    on quarter-hours). NaN where the series has no value."""
+    step = series_step_minutes(series)
+    if step < mtu_minutes:
+        bucket = series.groupby(series.index.floor(f"{mtu_minutes}min")).mean()
+        return bucket.reindex(index).to_numpy(float)
+    return series.reindex(index.floor(f"{step}min")).to_numpy(float)
 
 
 def parse_day(value: Any, field: str) -> dt.date:

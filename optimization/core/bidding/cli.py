@@ -1,4 +1,6 @@
-"""``python -m optimization bid CASE.json`` / ``python -m optimization backtest CASE.json``.
+"""``python -m optimization bid CASE.json`` /
+``python -m optimization backtest CASE.json [--out DAYS.jsonl]`` (resumable: one JSON line per
+day in DAYS.jsonl; days already there are not re-run).
 
 JSON on stdout; errors as ``{"error": {"code", "message", "extra"}}`` on stdout with exit code 1
 (bad case file: the field is named in ``extra.field``).
@@ -14,7 +16,7 @@ from optimization.core.bidding.case import load_case, parse_day
 
 
 def bid(case_path: str) -> dict:
-    from optimization.core.bidding.backtest import _on_mtu, day_scenarios, load_case_data
+    from optimization.core.bidding.backtest import forecast_scenarios, load_case_data, on_mtu
     from optimization.core.bidding.engine import solve_bidding
     from optimization.core.bidding.problem import BiddingProblem
 
@@ -22,10 +24,10 @@ def bid(case_path: str) -> dict:
     if "delivery_day" not in case.raw:
         raise ValidationError("delivery_day", "missing")
     day = parse_day(case.raw["delivery_day"], "delivery_day")
-    forecast, _ = day_scenarios(case, load_case_data(case), day)
+    forecast = forecast_scenarios(case, load_case_data(case), day)
     problem = BiddingProblem(
         pool=case.pool,
-        scenarios=_on_mtu(forecast, case.mtu_minutes),
+        scenarios=on_mtu(forecast, case.mtu_minutes),
         mtu_minutes=case.mtu_minutes,
         products=case.products,
         day_ahead=case.day_ahead,
@@ -36,7 +38,9 @@ def bid(case_path: str) -> dict:
     return {"delivery_day": str(day), "pool_id": case.pool.pool_id, **result.to_json()}
 
 
-def backtest(case_path: str) -> dict:
+def backtest(case_path: str, out: str | None = None) -> dict:
+    from pathlib import Path
+
     from optimization.core.bidding.backtest import run_backtest
 
     case = load_case(case_path)
@@ -48,23 +52,38 @@ def backtest(case_path: str) -> dict:
     if end < start:
         raise ValidationError("period.end", "before period.start")
 
-    def progress(day, costs) -> None:  # one JSON line per day on stderr (long runs)
-        line = {"day": str(day)}
-        if costs is None:
-            line["skipped"] = True
+    def progress(record) -> None:  # one JSON line per day on stderr (long runs)
+        line = {"day": record["day"]}
+        if "skipped" in record:
+            line["skipped"] = record["skipped"]
         else:
-            line.update({s: {k: round(v, 2) for k, v in c.items()} for s, c in costs.items()})
+            line.update({s: round(c["total"], 2) for s, c in record["strategies"].items()})
+            line.update({f"failed_{s}": e for s, e in record["failed"].items()})
         print(json.dumps(line), file=sys.stderr, flush=True)
 
-    return run_backtest(case, start, end, int(period.get("day_step", 1)), progress)
+    return run_backtest(
+        case,
+        start,
+        end,
+        int(period.get("day_step", 1)),
+        progress,
+        out=Path(out) if out else None,
+    )
 
 
 def main(argv: list[str]) -> int:
+    out = None
+    if len(argv) == 4 and argv[0] == "backtest" and argv[2] == "--out":
+        out, argv = argv[3], argv[:2]
     if len(argv) != 2 or argv[0] not in ("bid", "backtest"):
-        print("usage: python -m optimization {bid,backtest} CASE.json", file=sys.stderr)
+        print(
+            "usage: python -m optimization bid CASE.json | "
+            "python -m optimization backtest CASE.json [--out DAYS.jsonl]",
+            file=sys.stderr,
+        )
         return 2
     try:
-        output = (bid if argv[0] == "bid" else backtest)(argv[1])
+        output = bid(argv[1]) if argv[0] == "bid" else backtest(argv[1], out)
     except ApplicationError as error:
         print(
             json.dumps(

@@ -106,13 +106,25 @@ def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
     pool_mw = frame.groupby("startAt")["powerKw"].sum().sort_index().to_numpy() / 1000
     deviation = np.asarray(dispatch["deviationMw"])
     assert pool_mw == pytest.approx(np.asarray(volumes) + deviation, abs=1e-3)
-    # The bidding LP relaxes on/off; with exact minimum load, ramps and mFRR up held (which
-    # keeps units running where the curve bought nothing) the MILP deviates in some hours, at
-    # the imbalance price plus penalty, by less than one unit's maximum power.
+    # The pool deviates only where the position is physically undeliverable, and every such
+    # hour names the constraint family that binds; the recorded prices (not the plan's forecast)
+    # and the conservative penalty settle it (no imbalance price is published in this world)
+    stored = PoolDispatch.objects.get()
+    reasons = stored.deviation_reasons
+    assert len(reasons) == 24
+    assert [bool(r) for r in reasons] == list(np.abs(deviation) >= 1e-3), (reasons, deviation)
     assert np.mean(np.abs(deviation) < 1e-3) >= 0.6, deviation
-    assert np.abs(deviation).max() <= 2.0, deviation
-    assert dispatch["costsEur"]["deviation_penalty"] == pytest.approx(
-        5.0 * np.abs(deviation).sum(), abs=0.05
+    assert stored.solve_status == "optimal"
+    assert stored.day_ahead_price_eur_per_mwh == pytest.approx(prices, abs=0.01)
+    assert stored.imbalance_price_eur_per_mwh == [None] * 24
+    assert stored.deviation_price_source == "penalty"
+    penalty = stored.deviation_penalty_eur_per_mwh
+    assert penalty > max(prices) - min(prices)
+    assert dispatch["costsEur"]["imbalance"] == pytest.approx(
+        float(np.dot(prices, deviation)), abs=0.05
+    )
+    assert dispatch["costsEur"]["imbalance_penalty"] == pytest.approx(
+        penalty * np.abs(deviation).sum(), abs=0.05
     )
     # the accepted reserve is held by the units in every period it was accepted for
     accepted = np.asarray(dispatch["reserveCapacityMw"]["mfrr_up"])
@@ -140,9 +152,59 @@ def test_accepted_volumes_are_dispatched_as_given(planned, django_capture_on_com
     pool_mw = setpoints.groupby("startAt")["powerKw"].sum().sort_index().to_numpy() / 1000
     assert pool_mw == pytest.approx(np.add(volumes, dispatch["deviationMw"]), abs=1e-3)
     assert dispatch["reserveCapacityMw"] == {"mfrr_up": [0.0] * 24}
+    reasons = PoolDispatch.objects.get().deviation_reasons
+    assert [bool(r) for r in reasons] == [abs(d) >= 1e-3 for d in dispatch["deviationMw"]]
     assert set(Bid.objects.exclude(product__code="day_ahead").values_list("status", flat=True)) <= {
         "rejected"
     }
+
+
+def test_published_imbalance_prices_settle_the_deviations(
+    planned, django_capture_on_commit_callbacks
+):
+    # given a published DK1 imbalance price for the day and a position the storage cannot take:
+    # cleared at the price floor (each curve's largest volume), then a fresher heat forecast of
+    # almost no demand
+    from ainergy.markets.models import BiddingZone
+    from ainergy.timeseries.services import (
+        forecasts_write,
+        observations_write_frame,
+        public_series_get_or_create,
+    )
+
+    world, client, plan_id, plan = planned()
+    zone = BiddingZone.objects.get(code="DK1")
+    imbalance = public_series_get_or_create(
+        key="dk1-imbalance-test", kind="imbalance_price", resolution_minutes=60, bidding_zone=zone
+    )
+    index = pd.date_range("2024-01-14T23:00Z", periods=24, freq="h")
+    published = np.linspace(-50.0, 180.0, 24)
+    observations_write_frame(
+        series=imbalance, frame=pd.DataFrame({"time": index, "value": published}), source="test"
+    )
+    forecasts_write(
+        tenant=world["pool"].tenant, series=world["heat"],
+        issued_at=BidPlan.objects.get().gate_closure_at + dt.timedelta(hours=2),
+        frame=pd.DataFrame({"time": index, "value": np.full(24, 100.0)}), source="test",
+    )  # fmt: skip
+    # when
+    body = record(client, django_capture_on_commit_callbacks, plan_id,
+                  dayAheadClearingPricesEurPerMwh=[-500.0] * 24)  # fmt: skip
+    # then the hours the pool cannot absorb are named and settled at the published price
+    assert "errors" not in body, body
+    stored = PoolDispatch.objects.get()
+    assert stored.job.status == "succeeded", stored.job.error_message
+    deviation = np.asarray(stored.deviation_mw)
+    assert (deviation <= 1e-6).all() and deviation.min() < -1.0
+    assert {r for r, d in zip(stored.deviation_reasons, deviation, strict=True) if d < -1e-3} <= {
+        "storage_capacity"
+    }
+    assert stored.deviation_price_source == "imbalance_price"
+    assert stored.imbalance_price_eur_per_mwh == pytest.approx(published.round(2).tolist())
+    assert stored.costs_eur["imbalance"] == pytest.approx(
+        float(np.dot(published, deviation)), abs=0.05
+    )
+    assert stored.costs_eur["imbalance_penalty"] == 0.0
 
 
 def test_infeasible_dispatch_fails_the_job_naming_the_constraint_family_and_periods(

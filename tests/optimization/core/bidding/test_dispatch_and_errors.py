@@ -81,28 +81,6 @@ def test_dispatch_names_heat_balance_and_periods_when_heat_cannot_be_met():
     assert "heat_balance" in str(error.value)
 
 
-def test_dispatch_names_reserve_allocation_when_more_reserve_was_accepted_than_headroom():
-    # given 1.0 MW headroom (2.0 max - 1.0 min load) but 1.4 MW mFRR up accepted in hour 1
-    pool = _pool(storage_mwh=10.0, backup_mw=10.0)
-    # when
-    with pytest.raises(InfeasibleError) as error:
-        _dispatch(pool, [3.0, 3.0, 3.0], reserve=[0.0, 1.4, 0.0])
-    # then
-    assert error.value.extra["constraint_family"] == "reserve_allocation"
-    assert error.value.extra["periods"] == [1]
-
-
-def test_soft_reserves_report_the_shortfall_and_charge_the_non_delivery_penalty():
-    # given the same 1.4 MW accepted against 1.0 MW headroom, reserves soft at 100 EUR/MW/h
-    pool = _pool(storage_mwh=10.0, backup_mw=10.0)
-    # when
-    plan = _dispatch(pool, [3.0, 3.0, 3.0], reserve=[0.0, 1.4, 0.0], non_delivery_penalty=100.0)
-    # then exactly the 0.4 MW the unit cannot hold is missing, for one hour: 40 EUR
-    assert plan.reserve_shortfall_mw["mfrr_up"].round(6).tolist() == [0.0, 0.4, 0.0]
-    assert plan.unit_reserve_mw["mfrr_up"].round(6).tolist() == [[0.0, 1.0, 0.0]]
-    assert plan.costs_eur["non_delivery"] == pytest.approx(40.0, abs=1e-6)
-
-
 def test_bad_problem_names_the_field():
     # given probabilities that do not sum to one
     problem = single_mtu_problem([50.0, 50.0], [40.0, 80.0])
