@@ -13,6 +13,7 @@ from ainergy.assets.graphql.mutations import Mutation as AssetsMutation
 from ainergy.assets.graphql.queries import Query as AssetsQuery
 from ainergy.graphql.audit import AuditExtension
 from ainergy.graphql.errors import ErrorFormatter, is_unexpected
+from ainergy.graphql.limits import QueryCostLimiter
 from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
 from ainergy.jobs.graphql.queries import Query as JobsQuery
 from ainergy.markets.graphql.mutations import Mutation as MarketsMutation
@@ -75,6 +76,7 @@ schema = AinergySchema(
         lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        QueryCostLimiter,  # field count, cost, budget: after parsing, before validation
         ErrorFormatter,
         AuditExtension,  # after ErrorFormatter: exits first, so it sees the original errors
         DjangoOptimizerExtension,

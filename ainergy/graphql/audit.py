@@ -85,7 +85,9 @@ class AuditExtension(SchemaExtension):
         client_ip = getattr(request, "client_ip", None)
         if operation.operation is OperationType.MUTATION:
             variables = get_variable_values(
-                context.schema._schema, operation.variable_definitions, context.variables or {}
+                context.schema._schema,
+                operation.variable_definitions or (),
+                context.variables or {},
             )
             for node in fields:
                 self._record_mutation(principal, node, errors, variables, client_ip)

@@ -158,6 +158,14 @@ GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_ALIASES = 15
 GRAPHQL_MAX_TOKENS = 2000
 GRAPHQL_MAX_PAGE_SIZE = 100
+# Cheap rejection before validation and execution (ainergy/graphql/limits.py, views.py).
+GRAPHQL_MAX_DOCUMENT_BYTES = 65_536  # [bytes] the query text (the parser also stops at 2000 tokens)
+GRAPHQL_MAX_GET_BYTES = 4_096  # [bytes] query string of a GET request
+GRAPHQL_MAX_FIELDS = 250  # field selections per document, fragments expanded
+GRAPHQL_MAX_REPEATED_FIELDS = 5  # selections of one response key in one selection set
+GRAPHQL_MAX_COST = 50_000  # objects one operation may return (see limits.py)
+GRAPHQL_COST_BUDGET_PER_MINUTE = int(os.environ.get("GRAPHQL_COST_BUDGET_PER_MINUTE", "300000"))
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)  # off in production unless set
 
 # --- API tokens ---------------------------------------------------------------------------
 API_TOKEN_PREFIX = "ain"
@@ -209,6 +217,7 @@ JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs 
 # --- Time series --------------------------------------------------------------------------
 TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk imports chunk
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
+TIMESERIES_MAX_POINTS_SCANNED = 500_000  # raw values one aggregation (dailyValues) may read
 TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
 REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports
 # Django refuses larger bodies before any view (answered as JSON 413 on the API paths).
