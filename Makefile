@@ -4,8 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# serve / worker / beat run with the web process's settings (override for development:
+# make worker SETTINGS=ainergy.settings.dev). docs/deployment.md runs one worker per queue family.
+SETTINGS ?= ainergy.settings.production
+QUEUES ?= default,forecasting,bidding,sizing,ingestion
+CONCURRENCY ?= 2
 
-.PHONY: demo test test-fast lint format schema worker relay install install-runtime clean
+.PHONY: demo test test-fast test-timescaledb lint format schema serve worker beat relay install install-runtime clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +37,10 @@ demo: install-runtime
 test: install
 	$(BIN)/python -m pytest
 
+# tests/timescaledb against a real TimescaleDB engine (WebAssembly PostgreSQL 17 + TimescaleDB, npm)
+test-timescaledb: install
+	bash .ci/timescaledb/suite
+
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not integration"
 
@@ -46,8 +55,24 @@ format: install
 schema: install-runtime
 	DEBUG=1 $(BIN)/python manage.py export_graphql_schema
 
+serve: install-runtime
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py collectstatic --no-input -v 0
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) BIND=$${BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c ainergy/gunicorn_conf.py
+
+# make worker FAMILY=bidding: one queue family as deployed (ainergy/workers.py); without FAMILY
+# one worker consumes every queue (development only: a sizing study then delays bidding).
 worker: install-runtime
-	$(BIN)/celery -A ainergy.celery worker -l INFO -Q default,forecasting,bidding,sizing,ingestion
+ifdef FAMILY
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python -m ainergy.workers $(FAMILY)
+else
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/celery -A ainergy.celery worker -l INFO \
+		-Q $(QUEUES) -c $(CONCURRENCY) -n all@%h
+endif
+
+beat: install-runtime
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/celery -A ainergy.celery beat -l INFO \
+		-s $${BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}
 
 relay: install-runtime  # publishes the job outbox, requeues jobs of dead workers (run beside workers)
 	$(BIN)/python manage.py jobs_relay

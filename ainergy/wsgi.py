@@ -1,3 +1,5 @@
+"""WSGI entry point, for tools that need one; production serves ``ainergy.asgi`` (WebSockets)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

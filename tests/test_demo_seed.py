@@ -25,8 +25,10 @@ def test_seed_builds_pool_heat_demand_and_prices_idempotently(db):
     seed_demo(email="demo@example.dk", password="pw-123456")
     # then: nothing duplicated
     assert (Observation.objects.count(), Series.objects.count(), HeatPump.objects.count()) == counts
-    pool = Pool.objects.get(tenant=aggregator)
+    pool = Pool.objects.get(tenant=aggregator, name="Aarhus heat pumps")
     assert pool.heat_pumps.count() == 5 and pool.bidding_zone.code == "DK1"
+    copenhagen = Pool.objects.get(tenant=aggregator, name="Copenhagen heat pumps")
+    assert copenhagen.heat_pumps.count() == 3 and copenhagen.bidding_zone.code == "DK2"
     # heat demand follows temperature (colder -> more heat) and peaks near the configured size
     heat = values(aggregator, "aarhus-heat-demand") / 1000.0
     temperature = values(aggregator, "aarhus-outdoor-temperature")

@@ -71,7 +71,7 @@ def check_deletable(instance) -> None:
             "id",
             f"{model._meta.verbose_name} {instance.name!r} has history "
             f"({describe_history(history)}) and cannot be deleted; {RETIRE_ADVICE[model]}",
-            {"code": "HAS_HISTORY", "history": history},
+            {"history": history},
         )
 
 

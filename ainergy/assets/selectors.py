@@ -124,7 +124,7 @@ def heat_pump_history(heat_pump) -> dict[str, int]:
         .distinct()
         .count()
     )
-    counts = {"bid plans": len(plans), "dispatches": dispatches, "telemetry series": telemetry}
+    counts = {"bid plan": len(plans), "dispatch": dispatches, "telemetry series": telemetry}
     return {name: count for name, count in counts.items() if count}
 
 
@@ -134,7 +134,7 @@ def pool_history(pool) -> dict[str, int]:
 
     plan = apps.get_model("optimization", "BidPlan")
     count = plan.objects.filter(pool=pool).count()
-    return {"bid plans": count} if count else {}
+    return {"bid plan": count} if count else {}
 
 
 def site_history(site) -> dict[str, int]:
@@ -148,8 +148,8 @@ def site_history(site) -> dict[str, int]:
         for name, count in heat_pump_history(pump).items():
             history[name] = history.get(name, 0) + count
     for label, model_name in (
-        ("household schedules", "HouseholdSchedule"),
-        ("sizing studies", "SizingStudy"),
+        ("household schedule", "HouseholdSchedule"),
+        ("sizing study", "SizingStudy"),
     ):
         count = apps.get_model("optimization", model_name).objects.filter(site=site).count()
         if count:
@@ -157,5 +157,16 @@ def site_history(site) -> dict[str, int]:
     return history
 
 
+PLURALS = {
+    "dispatch": "dispatches",
+    "sizing study": "sizing studies",
+    "telemetry series": "telemetry series",
+}
+
+
 def describe_history(history: dict[str, int]) -> str:
-    return ", ".join(f"{count} {name}" for name, count in history.items())
+    """``{"bid plan": 2, "dispatch": 1}`` → "2 bid plans, 1 dispatch"."""
+    return ", ".join(
+        f"{count} {name if count == 1 else PLURALS.get(name, name + 's')}"
+        for name, count in history.items()
+    )

@@ -22,9 +22,9 @@ HERE = Path(__file__).resolve().parent / "data"
 START, END = "2024-01-01T00:00:00Z", "2024-11-07T00:00:00Z"
 
 
-def _window(frame: pd.DataFrame) -> pd.DataFrame:
+def _window(frame: pd.DataFrame, start: str = START, end: str = END) -> pd.DataFrame:
     times = pd.to_datetime(frame["time_utc"], utc=True)
-    return frame[(times >= START) & (times < END)]
+    return frame[(times >= start) & (times < end)]
 
 
 def build(shared: Path) -> None:
@@ -33,9 +33,20 @@ def build(shared: Path) -> None:
     _window(spot)[["time_utc", "price_area", "price_eur_per_mwh"]].to_csv(
         HERE / "spot_prices_dk1_dk2_2024.csv.gz", index=False
     )
+    _window(spot, "2020-12-01T00:00:00Z", "2022-01-01T00:00:00Z").query("price_area == 'DK2'")[
+        ["time_utc", "price_area", "price_eur_per_mwh"]
+    ].to_csv(HERE / "spot_prices_dk2_2021.csv.gz", index=False)
     mfrr = pd.read_csv(shared / "mfrr_capacity_dk1_dk2_hourly.csv.gz")
-    _window(mfrr)[["time_utc", "price_area", "mfrr_up_price_eur_per_mw"]].to_csv(
-        HERE / "mfrr_capacity_dk1_dk2_2024.csv.gz", index=False
+    _window(mfrr)[
+        ["time_utc", "price_area", "mfrr_up_price_eur_per_mw", "mfrr_down_price_eur_per_mw"]
+    ].to_csv(HERE / "mfrr_capacity_dk1_dk2_2024.csv.gz", index=False)
+    afrr = pd.read_csv(shared / "afrr_capacity_dk2_hourly_2024.csv")
+    _window(afrr)[
+        ["time_utc", "price_area", "afrr_up_cap_price_eur_per_mw", "afrr_down_cap_price_eur_per_mw"]
+    ].to_csv(HERE / "afrr_capacity_dk2_2024.csv.gz", index=False)
+    fcr = pd.read_csv(shared / "fcr_n_fcr_d_up_capacity_prices_dk2_hourly_2021.csv")
+    fcr[["time_utc", "price_area", "fcr_n_price_eur_per_mw", "fcr_d_up_price_eur_per_mw"]].to_csv(
+        HERE / "fcr_n_fcr_d_up_dk2_2021.csv.gz", index=False
     )
     weather = pd.read_csv(shared / "weather_openmeteo_56.2N_10.5E_hourly.csv")
     _window(weather)[

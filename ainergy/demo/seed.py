@@ -16,7 +16,7 @@ from django.db import transaction
 
 from ainergy.assets import models as assets
 from ainergy.assets.services import asset_create
-from ainergy.markets.models import BiddingZone, MarketAccount
+from ainergy.markets.models import BiddingZone, MarketAccount, MarketProduct
 from ainergy.markets.services import market_account_create
 from ainergy.timeseries.models import Series
 from ainergy.timeseries.services import (
@@ -40,6 +40,15 @@ LARGE_HEAT_PUMPS = [
     ("Flue-gas HP", 3.0, 0.3, "flue_gas", 35.0),
     ("Wastewater HP", 4.0, 0.35, "wastewater", 12.0),
     ("Air HP", 2.5, 0.3, "outdoor_air", 8.0),
+]
+
+
+COPENHAGEN_PEAK_HEAT_MW = 40.0
+# name, electrical max MW, min load fraction, source, source temperature °C (DK2 pool)
+COPENHAGEN_HEAT_PUMPS = [
+    ("Harbour seawater HP", 5.0, 0.4, "seawater", 7.0),
+    ("Wastewater HP Lynetten", 4.0, 0.35, "wastewater", 13.0),
+    ("Data-centre HP", 2.0, 0.3, "excess_heat", 30.0),
 ]
 
 
@@ -85,10 +94,59 @@ def _write(series: Series, values: pd.Series, source: str, tenant=None) -> int:
     ).points_written
 
 
+# Public capacity prices of the sample: product, file, column, source dataset. Only data the shared
+# folder has: FCR (DK1) and FCR-D down have no sample, aFRR only DK2 (Oct–Nov 2024), FCR-N and
+# FCR-D up only DK2 2021 (docs/connectors.md, ainergy/demo/data/README.md).
+CAPACITY_SAMPLES = [
+    (
+        "mfrr_up",
+        "mfrr_capacity_dk1_dk2_2024.csv.gz",
+        "mfrr_up_price_eur_per_mw",
+        "mFRRCapacityMarket",
+    ),
+    (
+        "mfrr_down",
+        "mfrr_capacity_dk1_dk2_2024.csv.gz",
+        "mfrr_down_price_eur_per_mw",
+        "mFRRCapacityMarket",
+    ),
+    (
+        "afrr_up",
+        "afrr_capacity_dk2_2024.csv.gz",
+        "afrr_up_cap_price_eur_per_mw",
+        "AfrrReservesNordic",
+    ),
+    (
+        "afrr_down",
+        "afrr_capacity_dk2_2024.csv.gz",
+        "afrr_down_cap_price_eur_per_mw",
+        "AfrrReservesNordic",
+    ),
+    ("fcr_n", "fcr_n_fcr_d_up_dk2_2021.csv.gz", "fcr_n_price_eur_per_mw", "FcrReservesDK2"),
+    ("fcr_d_up", "fcr_n_fcr_d_up_dk2_2021.csv.gz", "fcr_d_up_price_eur_per_mw", "FcrReservesDK2"),
+]
+# A delivery day with data for each product in each demo pool (plans with that product succeed).
+DEMO_PRODUCT_DAYS = {
+    "Aarhus heat pumps": {
+        "mfrr_up": dt.date(2024, 2, 9),
+        "mfrr_down": dt.date(2024, 2, 9),
+    },
+    "Copenhagen heat pumps": {
+        "afrr_up": dt.date(2024, 10, 30),
+        "afrr_down": dt.date(2024, 10, 30),
+        "mfrr_up": dt.date(2024, 10, 30),
+        "mfrr_down": dt.date(2024, 10, 30),
+        "fcr_n": dt.date(2021, 3, 10),
+        "fcr_d_up": dt.date(2021, 3, 10),
+    },
+}
+
+
 def seed_market_data() -> dict[str, int]:
     written = {}
-    spot = read_sample("spot_prices_dk1_dk2_2024.csv.gz")
-    mfrr = read_sample("mfrr_capacity_dk1_dk2_2024.csv.gz")
+    spot = pd.concat(
+        [read_sample("spot_prices_dk1_dk2_2024.csv.gz"), read_sample("spot_prices_dk2_2021.csv.gz")]
+    )
     for zone in BiddingZone.objects.all():
         series = public_series_get_or_create(
             key=f"day-ahead-price-{zone.code.lower()}",
@@ -98,18 +156,22 @@ def seed_market_data() -> dict[str, int]:
             description=f"Day-ahead price {zone.code} (Energi Data Service)",
         )
         zone_spot = spot[spot["price_area"] == zone.code].set_index("time")["price_eur_per_mwh"]
-        written[series.key] = _write(series, zone_spot, "energidataservice:Elspotprices")
-        series = public_series_get_or_create(
-            key=f"mfrr-up-capacity-price-{zone.code.lower()}",
-            kind="reserve_capacity_price",
-            resolution_minutes=60,
-            bidding_zone=zone,
-            description=f"mFRR up capacity price {zone.code} (Energi Data Service)",
+        written[series.key] = _write(
+            series, zone_spot.sort_index(), "energidataservice:Elspotprices"
         )
-        zone_mfrr = mfrr[mfrr["price_area"] == zone.code].set_index("time")[
-            "mfrr_up_price_eur_per_mw"
-        ]
-        written[series.key] = _write(series, zone_mfrr, "energidataservice:mFRRCapacityMarket")
+    for code, name, column, dataset in CAPACITY_SAMPLES:
+        sample = read_sample(name)
+        for zone_code in sorted(sample["price_area"].unique()):
+            zone = BiddingZone.objects.get(code=zone_code)
+            series = public_series_get_or_create(
+                key=f"{code.replace('_', '-')}-capacity-price-{zone_code.lower()}",
+                kind="reserve_capacity_price",
+                resolution_minutes=60,
+                bidding_zone=zone,
+                description=f"{code} capacity price {zone_code} (Energi Data Service {dataset})",
+            )
+            values = sample[sample["price_area"] == zone_code].set_index("time")[column]
+            written[series.key] = _write(series, values, f"energidataservice:{dataset}")
     return written
 
 
@@ -181,15 +243,12 @@ def seed_aggregator() -> Tenant:
             "co2_intensity_kg_per_mwh_heat": 0.0,
         },
     )
-    account = MarketAccount.objects.for_tenant(tenant).filter(
-        name="DK1 trading"
-    ).first() or market_account_create(
-        tenant=tenant,
-        name="DK1 trading",
-        bidding_zone="DK1",
-        balance_responsible_party_id="5790000000000",
-        balancing_service_provider_id="BSP-DEMO",
-        enabled_product_codes=["day_ahead", "fcr_dk1", "afrr_up", "afrr_down", "mfrr_up"],
+    account = _account(
+        tenant,
+        "DK1 trading",
+        "DK1",
+        ["day_ahead", *DEMO_PRODUCT_DAYS["Aarhus heat pumps"]],
+        ("5790000000000", "BSP-DEMO"),
     )
     _asset(
         tenant,
@@ -217,7 +276,114 @@ def seed_aggregator() -> Tenant:
         "demo:flensburg-heat-model",
         tenant,
     )
+    seed_copenhagen(tenant, model, observed_peak, temperature)
     return tenant
+
+
+def _account(
+    tenant, name: str, zone: str, products: list[str], identities: tuple[str, str]
+) -> MarketAccount:
+    """The demo's market account, its enabled products set to those the sample can price."""
+    account = MarketAccount.objects.for_tenant(tenant).filter(name=name).first()
+    if account is None:
+        return market_account_create(
+            tenant=tenant,
+            name=name,
+            bidding_zone=zone,
+            balance_responsible_party_id=identities[0],
+            balancing_service_provider_id=identities[1],
+            enabled_product_codes=products,
+        )
+    account.enabled_products.set(MarketProduct.objects.filter(code__in=products))
+    return account
+
+
+def seed_copenhagen(tenant, model, observed_peak: float, temperature: pd.Series) -> None:
+    """A DK2 pool (FCR-N, FCR-D up, aFRR, mFRR) with its synthetic heat demand.
+
+    No DK2 or 2021 weather is in the shared data: the heat model is driven by the Aarhus
+    temperature of 2024, and for 2021 (the FCR sample's year) by the 2024 value of the same
+    calendar day and hour (a typical-year stand-in, documented in the series description).
+    """
+    site = _asset(
+        tenant,
+        assets.Site,
+        "Copenhagen harbour heat plant",
+        {"latitude_deg": 55.69, "longitude_deg": 12.6, "bidding_zone": "DK2"},
+    )
+    pumps = []
+    for index, (name, max_mw, min_fraction, source, source_c) in enumerate(
+        COPENHAGEN_HEAT_PUMPS, start=1
+    ):
+        pumps.append(
+            _asset(
+                tenant,
+                assets.HeatPump,
+                name,
+                {
+                    "site_id": site.pk,
+                    "kind": "large",
+                    "device_id": f"demo-cph-hp-{index}",
+                    "power_max_kw": max_mw * 1000,
+                    "power_min_kw": max_mw * 1000 * min_fraction,
+                    "ramp_limit_kw_per_min": max_mw * 1000 / 10,
+                    "start_cost_eur": 50.0 * max_mw,
+                    "carnot_quality_grade": 0.5,
+                    "cop_max": 6.0,
+                    "source_kind": source,
+                    "source_temperature_mode": "fixed",
+                    "source_temperature_c": source_c,
+                    "sink_temperature_mode": "fixed",
+                    "sink_temperature_c": 80.0,
+                },
+            )
+        )
+    _asset(
+        tenant,
+        assets.ThermalStorage,
+        "Harbour accumulator",
+        {
+            "site_id": site.pk,
+            "capacity_kwh": 150_000.0,
+            "loss_fraction_per_h": 0.002,
+            "soc_initial_fraction": 0.5,
+        },
+    )
+    _asset(
+        tenant,
+        assets.BackupHeater,
+        "Biomass boiler",
+        {"site_id": site.pk, "heat_power_max_kw": 30_000.0, "heat_cost_eur_per_mwh": 50.0},
+    )
+    account = _account(
+        tenant,
+        "DK2 trading",
+        "DK2",
+        ["day_ahead", *DEMO_PRODUCT_DAYS["Copenhagen heat pumps"]],
+        ("5790000000002", "BSP-DEMO-DK2"),
+    )
+    _asset(
+        tenant,
+        assets.Pool,
+        "Copenhagen heat pumps",
+        {
+            "bidding_zone": "DK2",
+            "market_account_id": account.pk,
+            "heat_pump_ids": [p.pk for p in pumps],
+        },
+    )
+    stand_in = temperature.copy()
+    stand_in.index = stand_in.index - pd.DateOffset(years=3)
+    stand_in = stand_in[~stand_in.index.duplicated()]
+    scale = COPENHAGEN_PEAK_HEAT_MW / observed_peak
+    heat_kw = pd.concat([model.predict(stand_in), model.predict(temperature)]) * scale * 1000.0
+    series = _series(tenant, "copenhagen-heat-demand", "heat_demand", 60, site=site)
+    if not series.description:
+        Series.objects.filter(pk=series.pk).update(
+            description="Synthetic: Flensburg heat model driven by the 2024 Aarhus temperature; "
+            "2021 values use the 2024 temperature of the same calendar day and hour"
+        )
+    _write(series, heat_kw, "demo:flensburg-heat-model", tenant)
 
 
 def seed_household() -> Tenant:

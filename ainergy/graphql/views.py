@@ -7,12 +7,12 @@ refused before it is parsed, and strawberry's plain-text HTTP errors are answere
 
 from __future__ import annotations
 
+from cross_web import HTTPException
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
-from cross_web import HTTPException
 
 from ainergy.graphql.context import Context
 from tenants.middleware import unauthenticated_response

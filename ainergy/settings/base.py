@@ -5,6 +5,7 @@ REDIS_URL     unset -> Celery runs tasks in-process (eager); set -> Redis broker
 SECRET_KEY    required unless DEBUG is on
 DEBUG         "1"/"true" turns on debug (GraphiQL, dev secret key)
 ALLOWED_HOSTS comma-separated
+The full list, with production defaults, is in docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -121,7 +122,10 @@ TIME_ZONE = "UTC"  # storage and internals; Europe/Copenhagen only at the edges
 DISPLAY_TIME_ZONE = "Europe/Copenhagen"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(
+    os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
+)  # collectstatic target
+
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -143,6 +147,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_IGNORE_RESULT = True  # outcomes live on the Job row; nothing reads Celery results
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# [s] (soft, hard) time limit per task, i.e. per job kind. The soft limit raises inside the task
+# (the job fails with a readable reason); the hard one kills the worker child. Solver limits in
+# the services sit below the soft limits (bid plan: 600 s solver); every hard limit stays below
+# CELERY_TASK_TIME_LIMIT and the broker's visibility timeout. Tasks not listed get the global
+# limits above. A test checks that every registered job kind is listed.
+JOB_TASK_TIME_LIMITS_S = {
+    "optimization.bid_plan_run": (20 * 60, 22 * 60),  # day-ahead bidding before gate closure
+    "optimization.pool_dispatch_run": (15 * 60, 17 * 60),
+    "forecasting.forecast_run_execute": (30 * 60, 33 * 60),
+    "optimization.sizing_study_run": (50 * 60, 55 * 60),  # long by design: its own queue
+    "optimization.household_schedule_run": (10 * 60, 12 * 60),
+    "jobs.diagnostic_run": (5 * 60, 6 * 60),
+    "timeseries.meter_data_sync": (15 * 60, 17 * 60),
+    "timeseries.market_data_sync": (10 * 60, 12 * 60),
+}
+CELERY_TASK_ANNOTATIONS = {
+    task: {"soft_time_limit": soft, "time_limit": hard}
+    for task, (soft, hard) in JOB_TASK_TIME_LIMITS_S.items()
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- GraphQL ------------------------------------------------------------------------------
@@ -219,6 +242,17 @@ TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk 
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
 TIMESERIES_MAX_POINTS_SCANNED = 500_000  # raw values one aggregation (dailyValues) may read
 TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
+# TimescaleDB only (ainergy/timeseries/timescale.py; applied by every `migrate`):
+TIMESCALEDB_COMPRESS_AFTER_DAYS = int(os.environ.get("TIMESCALEDB_COMPRESS_AFTER_DAYS") or 30)
+# [d] raw device telemetry older than this is deleted (hourly/daily aggregates stay); unset: kept
+TIMESCALEDB_TELEMETRY_RETENTION_DAYS = (
+    int(os.environ["TIMESCALEDB_TELEMETRY_RETENTION_DAYS"])
+    if os.environ.get("TIMESCALEDB_TELEMETRY_RETENTION_DAYS")
+    else None
+)
+if TIMESCALEDB_TELEMETRY_RETENTION_DAYS is not None and TIMESCALEDB_TELEMETRY_RETENTION_DAYS < 2:
+    raise ImproperlyConfigured("TIMESCALEDB_TELEMETRY_RETENTION_DAYS must be at least 2 (days)")
+TIMESCALEDB_AGGREGATE_REFRESH_DAYS = 7  # [d] the aggregate refresh policy's window
 REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports
 # Django refuses larger bodies before any view (answered as JSON 413 on the API paths).
 DATA_UPLOAD_MAX_MEMORY_SIZE = REST_MAX_BODY_BYTES
@@ -234,6 +268,10 @@ MARKET_DATA_FEEDS = {
     "day_ahead_prices": {"lookback_days": 2, "lookahead_days": 2},
     "mfrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
     "afrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_dk1": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_n_dk2": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_d_up_dk2": {"lookback_days": 3, "lookahead_days": 2},
+    "fcr_d_down_dk2": {"lookback_days": 3, "lookahead_days": 2},
     "imbalance_price": {"lookback_days": 3, "lookahead_days": 0},
     "co2_emission_prognosis": {"lookback_days": 1, "lookahead_days": 2},
 }

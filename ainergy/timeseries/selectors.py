@@ -1,6 +1,9 @@
-"""Reads of series and values. ``observations_resampled`` is the one place that aggregates
-over time: TimescaleDB ``time_bucket``, PostgreSQL ``date_bin`` or SQLite epoch arithmetic,
-chosen once per connection, with identical results."""
+"""Reads of series and values. ``observations_resampled`` and ``observations_daily`` are the
+places that aggregate over time: from TimescaleDB's continuous aggregates (hourly, daily per
+delivery day) when the bucket and window allow, else TimescaleDB ``time_bucket``, PostgreSQL
+``date_bin`` or SQLite epoch arithmetic (daily: pandas per local day), chosen once per connection,
+with identical results. PostgreSQL's JIT is off for these queries: it compiles per chunk of a
+hypertable and made the resample slower than without it."""
 
 from __future__ import annotations
 
@@ -8,14 +11,22 @@ import datetime as dt
 
 import pandas as pd
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from ainergy.common.errors import NotFoundError, ValidationError
 from ainergy.common.timegrid import LOCAL_TZ, delivery_day_bounds, require_aware
+from ainergy.timeseries import timescale
 from ainergy.timeseries.models import ForecastValue, Observation, Series
 
 AGGREGATIONS = {"mean": "AVG", "sum": "SUM", "min": "MIN", "max": "MAX"}
+# the same aggregations from a continuous aggregate's columns
+FROM_AGGREGATE = {
+    "mean": "value_sum / value_count",
+    "sum": "value_sum",
+    "min": "value_min",
+    "max": "value_max",
+}
 
 
 def series_list(tenant, *, kind: str | None = None) -> QuerySet[Series]:
@@ -67,6 +78,44 @@ def _bucket_sql(step_minutes: int) -> tuple[str, list]:
     ]
 
 
+def _fetch(sql: str, params: list) -> list[tuple]:
+    """Run an aggregating read; on PostgreSQL with JIT off for this query only."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        previous = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        cursor.execute("SELECT set_config('jit', %s, true)", [previous])
+    return rows
+
+
+def _aggregate_allowed(series: Series, start, end, bucket: dt.timedelta | None) -> bool:
+    """Whether a continuous aggregate answers exactly: TimescaleDB with the aggregates, a window
+    on whole buckets (``bucket``; None: delivery days), and no part of it before the telemetry
+    retention horizon unless the series is telemetry (whose raw values there are gone, and whose
+    aggregates there are kept)."""
+    if not timescale.aggregates_ready():
+        return False
+    if bucket is not None and any(
+        (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) % bucket for moment in (start, end)
+    ):
+        return False
+    horizon = timescale.aggregate_horizon()
+    return horizon is None or start >= horizon or timescale.is_telemetry(series)
+
+
+def _from_aggregate(view: str, series: Series, start, end, aggregation: str) -> list[tuple]:
+    return _fetch(
+        f"SELECT bucket, {FROM_AGGREGATE[aggregation]}, value_count FROM {view} "
+        "WHERE series_id = %s AND bucket >= %s AND bucket < %s ORDER BY bucket",
+        [series.pk, start, end],
+    )
+
+
 def observations_resampled(
     series: Series, start, end, *, resolution_minutes: int, aggregation: str = "mean"
 ) -> pd.DataFrame:
@@ -96,16 +145,17 @@ def observations_resampled(
             "end",
             f"{int(buckets)} buckets exceed the limit of {settings.TIMESERIES_MAX_POINTS_PER_QUERY}",
         )
-    bucket, params = _bucket_sql(resolution_minutes)
-    sql = (
-        f"SELECT {bucket} AS bucket, {AGGREGATIONS[aggregation]}(value), COUNT(*) "
-        f"FROM {Observation._meta.db_table} WHERE series_id = %s AND time >= %s AND time < %s "
-        "GROUP BY 1 ORDER BY 1"
-    )
-    with connection.cursor() as cursor:
+    if resolution_minutes == 60 and _aggregate_allowed(series, start, end, dt.timedelta(hours=1)):
+        rows = _from_aggregate(timescale.HOURLY, series, start, end, aggregation)
+    else:
+        bucket, params = _bucket_sql(resolution_minutes)
+        sql = (
+            f"SELECT {bucket} AS bucket, {AGGREGATIONS[aggregation]}(value), COUNT(*) "
+            f"FROM {Observation._meta.db_table} WHERE series_id = %s AND time >= %s AND time < %s "
+            "GROUP BY 1 ORDER BY 1"
+        )
         adapt = connection.ops.adapt_datetimefield_value  # the stored text format on SQLite
-        cursor.execute(sql, [*params, series.pk, adapt(start), adapt(end)])
-        rows = cursor.fetchall()
+        rows = _fetch(sql, [*params, series.pk, adapt(start), adapt(end)])
     frame = pd.DataFrame(rows, columns=["time", "value", "count"])
     if connection.vendor == "postgresql":
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
@@ -124,6 +174,20 @@ def observations_daily(
         raise ValidationError("last_day", "must not be before first_day")
     start, _ = delivery_day_bounds(first_day)
     _, end = delivery_day_bounds(last_day)
+    if _aggregate_allowed(series, start, end, None):
+        rows = _from_aggregate(timescale.DAILY, series, start, end, aggregation)
+        result = pd.DataFrame(
+            {
+                "value": [float(row[1]) for row in rows],
+                "count": pd.array([row[2] for row in rows], dtype="int64"),
+            },
+            index=pd.Index(
+                [pd.Timestamp(row[0]).tz_convert(LOCAL_TZ).date() for row in rows],
+                name="local_day",
+            ),
+        )
+        return result
+    # the raw path reads every value: bounded
     scanned = (end - start).total_seconds() / 60 / series.resolution_minutes
     limit = settings.TIMESERIES_MAX_POINTS_SCANNED
     if scanned > limit:

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ainergy.common.errors import NotFoundError, ValidationError
+from ainergy.timeseries import timescale
 from ainergy.timeseries.kinds import get_kind
 from ainergy.timeseries.models import ForecastValue, Observation, Series
 from ainergy.timeseries.validation import parse_time, validate_frame, validate_points
@@ -212,10 +213,12 @@ def _upsert(
     """Upsert ``frame[columns]`` plus ``constants`` (one value for every row) into ``model``."""
     if frame.empty:
         return
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and getattr(connection, "supports_copy_from_stdin", True):
         _upsert_postgresql(model._meta.db_table, columns, conflict, frame, constants)
     else:
         _upsert_generic(model._meta.db_table, columns, conflict, frame, constants)
+    if model is Observation:  # keep the continuous aggregates exact (TimescaleDB only)
+        timescale.note_write(frame["time"].min(), frame["time"].max())
 
 
 @dataclass(frozen=True)

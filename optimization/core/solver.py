@@ -188,6 +188,13 @@ class SparseProgram:
         matrix.eliminate_zeros()
         return matrix
 
+    def family_rows(self, name: str) -> slice:
+        """Rows of the (first) constraint family ``name``."""
+        for fam in self.families:
+            if fam.name == name:
+                return fam.rows
+        raise KeyError(name)
+
     def objective(self) -> np.ndarray:
         c = np.zeros(self.n_variables)
         if self._cost_idx:
@@ -219,6 +226,9 @@ class SolveResult:
     n_variables: int
     n_rows: int
     n_nonzeros: int
+    #: row duals of an LP (``d objective / d row bound``) from the ``scipy`` backend; ``None``
+    #: for MILPs and the OR-Tools backend (its HiGHS bridge returns row activities instead)
+    duals: np.ndarray | None = None
 
     def __getitem__(self, idx: np.ndarray) -> np.ndarray:
         return self.values[np.asarray(idx)]
@@ -303,7 +313,7 @@ def solve(
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if backend == "scipy":
-        return _solve_scipy(program, time_limit_s, mip_gap, explain)
+        return _solve_scipy(program, time_limit_s, mip_gap, explain, method)
     status, solver, solve_time, load_time = _run(program, method, time_limit_s, mip_gap, parameters)
     helper = solver._Solver__solve_helper  # vectorised access to values
     timed_out_with_incumbent = (
@@ -351,29 +361,60 @@ def solve(
 
 
 def _solve_scipy(
-    program: SparseProgram, time_limit_s: float | None, mip_gap: float, explain: bool
+    program: SparseProgram,
+    time_limit_s: float | None,
+    mip_gap: float,
+    explain: bool,
+    method: str = "auto",
 ) -> SolveResult:
-    """The same program through ``scipy.optimize.milp`` (SciPy's bundled HiGHS)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    """The same program through SciPy's bundled HiGHS: ``linprog`` for an LP (with row duals,
+    which OR-Tools 9.15's HiGHS bridge does not return: its ``dual_values`` are row
+    activities), ``milp`` for a MILP."""
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
     started = time.perf_counter()
     lower, upper = program._bounds()
     row_lower, row_upper = program.row_bounds()
-    constraints = (
-        LinearConstraint(program.matrix(), row_lower, row_upper) if program.n_rows else None
-    )
+    matrix = program.matrix()
     load_time = time.perf_counter() - started
-    options: dict[str, float | bool] = {"disp": False, "mip_rel_gap": mip_gap}
+    integer = program.is_integer()
+    options: dict[str, float | bool] = {"disp": False}
     if time_limit_s is not None:
         options["time_limit"] = float(time_limit_s)
     started = time.perf_counter()
-    result = milp(
-        program.objective(),
-        integrality=program.is_integer().astype(int),
-        bounds=Bounds(lower, upper),
-        constraints=constraints,
-        options=options,
-    )
+    duals = None
+    if not integer.any():
+        equal = row_lower == row_upper
+        upper_rows = np.isfinite(row_upper) & ~equal
+        lower_rows = np.isfinite(row_lower) & ~equal
+        inequality = sp.vstack([matrix[upper_rows], -matrix[lower_rows]]).tocsr()
+        result = linprog(
+            program.objective(),
+            A_ub=inequality if inequality.shape[0] else None,
+            b_ub=np.concatenate([row_upper[upper_rows], -row_lower[lower_rows]])
+            if inequality.shape[0]
+            else None,
+            A_eq=matrix[equal] if equal.any() else None,
+            b_eq=row_lower[equal] if equal.any() else None,
+            bounds=np.column_stack([lower, upper]),
+            method={"ipm": "highs-ipm", "simplex": "highs-ds"}.get(method, "highs"),
+            options=options,
+        )
+        if result.status == 0:
+            duals = np.zeros(program.n_rows)
+            duals[equal] = result.eqlin.marginals
+            n_upper = int(upper_rows.sum())
+            duals[upper_rows] += result.ineqlin.marginals[:n_upper]
+            duals[lower_rows] -= result.ineqlin.marginals[n_upper:]
+    else:
+        options["mip_rel_gap"] = mip_gap
+        result = milp(
+            program.objective(),
+            integrality=integer.astype(int),
+            bounds=Bounds(lower, upper),
+            constraints=LinearConstraint(matrix, row_lower, row_upper) if program.n_rows else None,
+            options=options,
+        )
     solve_time = time.perf_counter() - started
     if result.x is not None and result.status in (0, 1):
         return SolveResult(
@@ -385,6 +426,7 @@ def _solve_scipy(
             n_variables=program.n_variables,
             n_rows=program.n_rows,
             n_nonzeros=program.n_nonzeros,
+            duals=duals,
         )
     if result.status == 1:
         raise TransientError(

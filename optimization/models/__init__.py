@@ -6,5 +6,12 @@ from optimization.models.household import (
     HouseholdSchedulePeriod,
     SizingStudy,
 )
+from optimization.models.tariffs import GridCompany, GridTariffPrice
 
-__all__ = ["HouseholdSchedule", "HouseholdSchedulePeriod", "SizingStudy"]
+__all__ = [
+    "GridCompany",
+    "GridTariffPrice",
+    "HouseholdSchedule",
+    "HouseholdSchedulePeriod",
+    "SizingStudy",
+]

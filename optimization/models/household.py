@@ -40,8 +40,24 @@ class HouseholdInputs(models.Model):
         null=True, blank=True, help_text="Instead of a heat series: annual heat [kWh_th]"
     )
     household_electricity_kwh_per_year = models.FloatField(default=4000.0)
-    tariff_table = models.JSONField(help_text="Danish bill as dated data (docs/household.md §1)")
+    grid_company = models.ForeignKey(
+        "optimization.GridCompany",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose tariffs built tariff_table; null = a tariff table given by the caller",
+    )
+    tariff_table = models.JSONField(
+        help_text="Danish bill as dated data, as used (docs/household.md §1)"
+    )
     tariff_year = models.PositiveIntegerField(null=True, blank=True)
+    export_fee_dkk_per_kwh = models.FloatField(
+        default=0.0, help_text="Supplier's fee on sold surplus [DKK/kWh]"
+    )
+    supplier_markup_dkk_per_kwh = models.FloatField(
+        default=0.0, help_text="Supplier's markup on spot [DKK/kWh excl. VAT]"
+    )
     co2_intensity_g_per_kwh = models.FloatField(
         null=True, blank=True, help_text="Constant grid intensity; null = the zone's series"
     )
@@ -98,10 +114,29 @@ class HouseholdSchedule(TenantScopedModel, HouseholdInputs):
         help_text="1R1C building with a comfort band; null = the site's hot-water tank",
     )
     battery_initial_energy_kwh = models.FloatField(null=True, blank=True)
+    battery_terminal_energy_kwh = models.FloatField(
+        null=True, blank=True, help_text="End-of-day target; null = the initial energy"
+    )
+    battery_terminal_energy_mode = models.CharField(
+        max_length=8, default="at_least", help_text="at_least or exactly"
+    )
     heat_store_initial_energy_kwh = models.FloatField(null=True, blank=True)
+    heat_store_terminal_energy_kwh = models.FloatField(
+        null=True, blank=True, help_text="End-of-day target; null = the initial energy"
+    )
+    heat_store_terminal_energy_mode = models.CharField(
+        max_length=8, default="at_least", help_text="at_least or exactly"
+    )
     # results
     period_count = models.PositiveIntegerField(null=True, blank=True)
     cost_eur = models.JSONField(null=True, blank=True)
+    cost_dkk = models.JSONField(
+        null=True, blank=True, help_text="Day's bill by item (spot, DSO, Energinet, tax, VAT) [DKK]"
+    )
+    storage_formulation = models.CharField(
+        max_length=4, blank=True, default="", help_text="LP, or MILP where binaries were needed"
+    )
+    binary_period_count = models.PositiveIntegerField(null=True, blank=True)
     total_cost_eur = models.FloatField(null=True, blank=True)
     emissions_kg_co2 = models.FloatField(null=True, blank=True)
     unserved_heat_kwh = models.FloatField(null=True, blank=True)
@@ -139,6 +174,15 @@ class HouseholdSchedulePeriod(TenantScopedModel):
     import_price_eur_per_kwh = models.FloatField()
     export_price_eur_per_kwh = models.FloatField()
     cost_eur = models.FloatField(help_text="Import cost minus export revenue of the period")
+    # The period's bill by who gets the money [DKK]; cost_dkk = sum of the import items − export.
+    spot_dkk = models.FloatField(default=0.0)
+    supplier_markup_dkk = models.FloatField(default=0.0)
+    dso_tariff_dkk = models.FloatField(default=0.0)
+    energinet_tariff_dkk = models.FloatField(default=0.0)
+    electricity_tax_dkk = models.FloatField(default=0.0)
+    vat_dkk = models.FloatField(default=0.0)
+    export_revenue_dkk = models.FloatField(default=0.0)
+    cost_dkk = models.FloatField(default=0.0)
 
     class Meta:
         ordering = ["schedule", "start_at"]

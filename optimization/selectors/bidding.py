@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from ainergy.assets.models import HeatPump, Pool, Site
+from ainergy.assets.models import HeatPump, Pool, PoolMembership, Site
+from ainergy.assets.selectors import memberships_overlapping, pool_members
 from ainergy.common.errors import NotFoundError
+from ainergy.common.timegrid import delivery_day_bounds
 from ainergy.jobs.models import JobStatus
 from ainergy.markets.models import Bid
 from ainergy.timeseries.models import Series
-from optimization.models import BidPlan, BidPlanSchedulePeriod, PoolDispatch, PoolDispatchSetpoint
+from optimization.models import (
+    BidPlan,
+    BidPlanResults,
+    BidPlanSchedulePeriod,
+    PoolDispatch,
+    PoolDispatchSetpoint,
+)
 
 
 def pool_get(tenant, pool_id: int) -> Pool:
@@ -25,12 +33,21 @@ def pool_get(tenant, pool_id: int) -> Pool:
         raise NotFoundError("Pool not found.") from None
 
 
-def pool_heat_pumps(tenant, pool: Pool) -> list[HeatPump]:
+def pool_heat_pumps(tenant, pool: Pool, delivery_day: dt.date) -> list[HeatPump]:
+    """Members of the pool over the whole local delivery day (a unit is bid for whole days)."""
+    start, end = delivery_day_bounds(delivery_day)
+    return list(pool_members(tenant, pool, start, end))
+
+
+def pool_part_day_members(tenant, pool: Pool, delivery_day: dt.date) -> list[HeatPump]:
+    """Heat pumps that are members for only part of the delivery day."""
+    start, end = delivery_day_bounds(delivery_day)
+    whole = pool_members(tenant, pool, start, end).values("pk")
+    some = memberships_overlapping(
+        PoolMembership.objects.for_tenant(tenant).filter(pool=pool), start, end
+    ).values("heat_pump_id")
     return list(
-        HeatPump.objects.for_tenant(tenant)
-        .filter(pools=pool)
-        .select_related("site", "source_temperature_series")
-        .order_by("id")
+        HeatPump.objects.for_tenant(tenant).filter(pk__in=some).exclude(pk__in=whole).order_by("id")
     )
 
 
@@ -110,7 +127,11 @@ def pool_dispatch_get(tenant, dispatch_id: int) -> PoolDispatch:
 def heat_pump_dispatch_latest(
     tenant, *, heat_pump: HeatPump, delivery_day: dt.date
 ) -> PoolDispatch:
-    """The newest succeeded dispatch of ``delivery_day`` that has setpoints for ``heat_pump``."""
+    """The newest succeeded dispatch of ``delivery_day`` with setpoints for ``heat_pump``, of
+    its plan's latest results version (a superseded version's setpoints no longer count)."""
+    newer = BidPlanResults.objects.filter(
+        bid_plan_id=OuterRef("bid_plan_id"), version__gt=OuterRef("results__version")
+    )
     dispatch = (
         pool_dispatch_list(tenant)
         .filter(
@@ -118,6 +139,7 @@ def heat_pump_dispatch_latest(
             job__status=JobStatus.SUCCEEDED,
             setpoints__heat_pump=heat_pump,
         )
+        .filter(~Exists(newer))
         .select_related("job", "bid_plan")
         .order_by("-created_at", "-id")
         .first()

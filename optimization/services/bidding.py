@@ -20,9 +20,9 @@ import pandas as pd
 from django.db import transaction
 
 from ainergy.common.errors import InfeasibleError, ValidationError
-from ainergy.common.timegrid import LOCAL_TZ, delivery_day_periods
+from ainergy.common.timegrid import LOCAL_TZ, delivery_day_bounds, delivery_day_periods
 from ainergy.jobs.services import JobContext, job_enqueue
-from ainergy.markets.models import Bid, MarketProduct, MarketResult
+from ainergy.markets.models import Bid, MarketProduct
 from ainergy.timeseries.selectors import observations_resampled, series_get
 from optimization.core.bidding import (
     BiddingProblem,
@@ -33,9 +33,9 @@ from optimization.core.bidding import (
 )
 from optimization.models import BidPlan, BidPlanSchedulePeriod, PoolDispatch, PoolDispatchSetpoint
 from optimization.selectors.bidding import (
-    bid_plan_bids,
     pool_get,
     pool_heat_pumps,
+    pool_part_day_members,
     site_heat_demand_series,
 )
 from optimization.selectors.household import zone_public_series
@@ -106,6 +106,19 @@ def _products(account, zone, product_codes: Sequence[str] | None, notes: list[st
     return chosen
 
 
+def _with_history(products: list, zone, gate: dt.datetime, notes: list[str]) -> list:
+    """Enabled products whose capacity price series has the week before gate closure."""
+    kept = []
+    for product in products:
+        try:
+            check_history(capacity_price_series(product, zone), gate, "pool_id")
+        except ValidationError as error:
+            notes.append(f"products: {product.code} not offered: {error.reason}")
+            continue
+        kept.append(product)
+    return kept
+
+
 @transaction.atomic
 def bid_plan_request(
     *,
@@ -157,9 +170,23 @@ def bid_plan_request(
         raise ValidationError(
             "price_series_id", f"expected a day_ahead_price series, got {price_series.kind}"
         )
-    pumps = pool_heat_pumps(tenant, pool)
+    day_start, day_end = delivery_day_bounds(delivery_day)
+    if pool.retired_at is not None and pool.retired_at < day_end:
+        raise ValidationError(
+            "pool_id", f"pool {pool.name!r} is retired since {_utc(pool.retired_at)}"
+        )
+    pumps = pool_heat_pumps(tenant, pool, delivery_day)
+    part_day = pool_part_day_members(tenant, pool, delivery_day)
+    if part_day:
+        notes.append(
+            f"heat pumps {', '.join(repr(p.name) for p in part_day)} not offered: their "
+            f"membership of pool {pool.name!r} covers only part of the delivery day"
+        )
     if not pumps:
-        raise ValidationError("pool_id", f"pool {pool.name!r} has no heat pumps")
+        raise ValidationError(
+            "pool_id",
+            f"pool {pool.name!r} has no heat pumps over delivery day {delivery_day.isoformat()}",
+        )
     if heat_series is not None:
         if heat_series.kind != "heat_demand":
             raise ValidationError(
@@ -184,12 +211,10 @@ def bid_plan_request(
     check_history(price_series, gate, "price_series_id")
     for series in heat_demand:
         check_history(series, gate, "heat_demand_series_id")
+    if product_codes is None:  # the default: enabled products priced before this gate
+        products = _with_history(products, zone, gate, notes)
     for position, product in enumerate(products):
-        check_history(
-            capacity_price_series(product, zone),
-            gate,
-            f"product_codes[{position}]" if product_codes is not None else "pool_id",
-        )
+        check_history(capacity_price_series(product, zone), gate, f"product_codes[{position}]")
     snapshot = pool_snapshot(
         tenant=tenant,
         pool=pool,
@@ -226,6 +251,9 @@ def bid_plan_request(
         assumptions=notes,
     )
     plan.heat_demand_series.set(heat_demand)
+    from optimization.services.bidding_lifecycle import bid_plan_units_create
+
+    bid_plan_units_create(plan, pumps)
     return plan
 
 
@@ -324,8 +352,10 @@ def _store_plan(plan: BidPlan, problem: BiddingProblem, result, notes: list[str]
         "source_temperature_c": np.round(pi @ scenarios.source_temperature_c, 3).tolist(),
     }
     plan.assumptions = notes
+    plan.diagnostics = {"curves": [d.to_json() for d in result.diagnostics]}
     plan.save(
         update_fields=[
+            "diagnostics",
             "scenario_source",
             "period_count",
             "formulation",
@@ -388,139 +418,6 @@ def bid_plan_run(context: JobContext) -> dict[str, Any]:
 def _curve_volume(curve: list[list[float]], price: float) -> float:
     prices, volumes = zip(*curve, strict=True)
     return float(np.interp(price, prices, volumes))
-
-
-@transaction.atomic
-def bid_plan_results_record(
-    *,
-    tenant,
-    bid_plan_id: int,
-    day_ahead_clearing_prices_eur_per_mwh: Sequence[float] | None = None,
-    day_ahead_accepted_volumes_mw: Sequence[float] | None = None,
-    reserves: Sequence[dict[str, Any]] = (),
-    created_by=None,
-) -> PoolDispatch:
-    """Record what cleared (as ``MarketResult`` rows) and enqueue the pool's dispatch job.
-
-    Day-ahead: either a clearing price per MTU (the curve gives the volume) or the accepted
-    volume per MTU. Reserves: accepted capacity per product and offer start; offers not named
-    are rejected.
-    """
-    from optimization.selectors.bidding import bid_plan_get
-
-    plan = bid_plan_get(tenant, bid_plan_id)
-    if not plan.job.status == "succeeded":
-        raise ValidationError(
-            "bid_plan_id", f"the bid plan's job is {plan.job.status}, not succeeded"
-        )
-    bids = bid_plan_bids(plan)
-    if any(bid.status != Bid.Status.DRAFT for bid in bids):
-        raise ValidationError("bid_plan_id", "results of this bid plan are already recorded")
-    curves = [bid for bid in bids if bid.product.code == DAY_AHEAD_CODE]
-    offers = [bid for bid in bids if bid.product.code != DAY_AHEAD_CODE]
-    n = len(curves)
-    if (day_ahead_clearing_prices_eur_per_mwh is None) == (day_ahead_accepted_volumes_mw is None):
-        raise ValidationError(
-            "day_ahead_clearing_prices_eur_per_mwh",
-            "give either clearing prices or accepted volumes per MTU",
-        )
-    if day_ahead_clearing_prices_eur_per_mwh is not None:
-        field, given = (
-            "day_ahead_clearing_prices_eur_per_mwh",
-            day_ahead_clearing_prices_eur_per_mwh,
-        )
-    else:
-        field, given = "day_ahead_accepted_volumes_mw", day_ahead_accepted_volumes_mw
-    if len(given) != n:
-        raise ValidationError(
-            field, f"expected {n} values (one per MTU of the day), got {len(given)}"
-        )
-    rules = MarketProduct.objects.get(code=DAY_AHEAD_CODE)
-    results, volumes = [], []
-    for t, (bid, value) in enumerate(zip(curves, given, strict=True)):
-        if day_ahead_clearing_prices_eur_per_mwh is not None:
-            _check_range(
-                f"{field}[{t}]", value, rules.price_floor_eur_per_mwh, rules.price_cap_eur_per_mwh
-            )
-            volume = _round(_curve_volume(bid.curve, value), 4)
-            results.append(
-                MarketResult(
-                    tenant=tenant,
-                    bid=bid,
-                    accepted_volume_mw=volume,
-                    clearing_price_eur_per_mwh=value,
-                )
-            )
-        else:
-            top = max(volume for _, volume in bid.curve)
-            _check_range(f"{field}[{t}]", value, 0.0, top + VOLUME_TOLERANCE_MW)
-            volume = float(value)
-            results.append(MarketResult(tenant=tenant, bid=bid, accepted_volume_mw=volume))
-        volumes.append(volume)
-        bid.status = Bid.Status.CLEARED if volume > VOLUME_TOLERANCE_MW else Bid.Status.REJECTED
-    if len(reserves) > MAX_RESERVE_ACCEPTANCES:
-        raise ValidationError("reserves", f"at most {MAX_RESERVE_ACCEPTANCES} entries")
-    by_key = {(bid.product.code, bid.delivery_start_at): bid for bid in offers}
-    accepted: dict[int, float] = {}
-    for position, entry in enumerate(reserves):
-        where = f"reserves[{position}]"
-        start = entry["delivery_start_at"]
-        if start.tzinfo is None:
-            raise ValidationError(f"{where}.delivery_start_at", "naive datetime; give a UTC offset")
-        bid = by_key.get((entry["product_code"], start.astimezone(dt.UTC)))
-        if bid is None:
-            raise ValidationError(
-                f"{where}.delivery_start_at",
-                f"no {entry['product_code']} offer of this plan starts at {_utc(start)}",
-            )
-        if bid.pk in accepted:
-            raise ValidationError(where, "this offer is named twice")
-        _check_range(
-            f"{where}.capacity_mw", entry["capacity_mw"], 0.0, bid.capacity_mw + VOLUME_TOLERANCE_MW
-        )
-        price = entry.get("capacity_price_eur_per_mw_h")
-        if price is not None:
-            _check_range(f"{where}.capacity_price_eur_per_mw_h", price, -10_000.0, 100_000.0)
-        accepted[bid.pk] = float(entry["capacity_mw"])
-        results.append(
-            MarketResult(
-                tenant=tenant,
-                bid=bid,
-                accepted_volume_mw=float(entry["capacity_mw"]),
-                capacity_price_eur_per_mw_h=price,
-            )
-        )
-    for bid in offers:
-        bid.status = (
-            Bid.Status.CLEARED
-            if accepted.get(bid.pk, 0.0) > VOLUME_TOLERANCE_MW
-            else Bid.Status.REJECTED
-        )
-    index = delivery_day_periods(plan.delivery_day, plan.mtu_minutes)
-    reserve_mw = {code: np.zeros(len(index)) for code in plan.product_codes}
-    for bid in offers:
-        inside = (index >= bid.delivery_start_at) & (index < bid.delivery_end_at)
-        reserve_mw[bid.product.code][inside] += accepted.get(bid.pk, 0.0)
-    MarketResult.objects.bulk_create(results)
-    Bid.objects.bulk_update(bids, ["status"])
-    job = job_enqueue(
-        tenant=tenant,
-        kind=DISPATCH_JOB_KIND,
-        parameters={"bid_plan_id": plan.pk},
-        created_by=created_by,
-    )
-    return PoolDispatch.objects.create(
-        tenant=tenant,
-        bid_plan=plan,
-        job=job,
-        day_ahead_volume_mw=[_round(v, 4) for v in volumes],
-        day_ahead_price_eur_per_mwh=(
-            [float(v) for v in day_ahead_clearing_prices_eur_per_mwh]
-            if day_ahead_clearing_prices_eur_per_mwh is not None
-            else []
-        ),
-        reserve_capacity_mw={code: np.round(v, 4).tolist() for code, v in reserve_mw.items()},
-    )
 
 
 @transaction.atomic
@@ -732,6 +629,8 @@ def bid_plan_export(plan: BidPlan, bids: Sequence[Bid], export_format: str) -> s
     """
     if export_format not in EXPORT_FORMATS:
         raise ValidationError("format", f"must be one of {EXPORT_FORMATS}")
+    if plan.status != BidPlan.Status.DRAFT:  # frozen at submission
+        return plan.exchange_file_csv if export_format == "csv" else plan.exchange_file_json
     account = plan.market_account
     portfolio = account.balance_responsible_party_id or account.name
     area = plan.pool.bidding_zone.code

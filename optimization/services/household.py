@@ -30,6 +30,7 @@ from optimization.core.household import (
 )
 from optimization.core.household.cli import sizing_summary
 from optimization.core.household.profiles import local_year_index
+from optimization.core.household.scheduling import TERMINAL_MODES
 from optimization.models import HouseholdSchedule, HouseholdSchedulePeriod, SizingStudy
 from optimization.selectors.household import site_get, zone_public_series
 from optimization.services.household_data import (
@@ -38,6 +39,7 @@ from optimization.services.household_data import (
     site_household_assets,
     sizing_problem,
 )
+from optimization.services.household_tariffs import grid_company_get, household_tariff_table
 
 SIZING_JOB_KIND = "household_sizing"
 SCHEDULE_JOB_KIND = "household_schedule"
@@ -96,6 +98,9 @@ def _common_inputs(
     annual_heat_demand_kwh: float | None,
     household_electricity_kwh_per_year: float,
     tariff_table: Any,
+    grid_company: str | None,
+    export_fee_dkk_per_kwh: float,
+    supplier_markup_dkk_per_kwh: float,
     tariff_year: int | None,
     co2_intensity_g_per_kwh: float | None,
     co2_price_eur_per_tonne: float,
@@ -138,7 +143,28 @@ def _common_inputs(
     _check_range(
         "unserved_heat_penalty_eur_per_kwh", unserved_heat_penalty_eur_per_kwh, 0.0, 1000.0
     )
-    tariff_table_from_dict(tariff_table)  # names the bad path, e.g. tariff_table.vat
+    _check_range("export_fee_dkk_per_kwh", export_fee_dkk_per_kwh, 0.0, 10.0)
+    _check_range("supplier_markup_dkk_per_kwh", supplier_markup_dkk_per_kwh, 0.0, 10.0)
+    company = None
+    if tariff_table is not None:
+        if grid_company is not None:
+            raise ValidationError("grid_company", "give either grid_company or tariff_table")
+        tariff_table_from_dict(tariff_table)  # names the bad path, e.g. tariff_table.vat
+        table = dict(tariff_table)
+    else:
+        named = grid_company if grid_company is not None else site.grid_tariff_code
+        if not named:
+            raise ValidationError(
+                "grid_company",
+                f"site {site.name!r} names no grid company; name one for the site, or give "
+                "grid_company or tariff_table",
+            )
+        company = grid_company_get(named)
+        table = household_tariff_table(
+            company,
+            export_fee_dkk_per_kwh=export_fee_dkk_per_kwh,
+            supplier_markup_dkk_per_kwh=supplier_markup_dkk_per_kwh,
+        )
     return {
         "tenant": tenant,
         "site": site,
@@ -148,7 +174,10 @@ def _common_inputs(
         "heat_demand_series": series["heat_demand_series_id"],
         "annual_heat_demand_kwh": annual_heat_demand_kwh,
         "household_electricity_kwh_per_year": household_electricity_kwh_per_year,
-        "tariff_table": dict(tariff_table),
+        "tariff_table": table,
+        "grid_company": company,
+        "export_fee_dkk_per_kwh": export_fee_dkk_per_kwh,
+        "supplier_markup_dkk_per_kwh": supplier_markup_dkk_per_kwh,
         "tariff_year": tariff_year,
         "co2_intensity_g_per_kwh": co2_intensity_g_per_kwh,
         "co2_price_eur_per_tonne": co2_price_eur_per_tonne,
@@ -157,13 +186,25 @@ def _common_inputs(
 
 
 def _check_tariff_covers(inputs: Mapping[str, Any], index) -> None:
-    """Every local date of the period has a valid rate (else names the list and the date)."""
-    price_components(
-        index,
-        np.zeros(len(index)),
-        tariff_table_from_dict(inputs["tariff_table"]),
-        inputs["tariff_year"],
-    )
+    """Every local date of the period has a valid rate (else names the list and the date;
+    for a grid company's stored tariffs, the grid company and the missing charge)."""
+    try:
+        price_components(
+            index,
+            np.zeros(len(index)),
+            tariff_table_from_dict(inputs["tariff_table"]),
+            inputs["tariff_year"],
+        )
+    except ValidationError as error:
+        company = inputs["grid_company"]
+        if company is None:
+            raise
+        charge = error.field.removeprefix("tariff_table.")
+        raise ValidationError(
+            "grid_company",
+            f"the stored tariffs of {company.name} ({company.code}) do not cover the period: "
+            f"{charge}: {error.reason}",
+        ) from None
 
 
 def _validated_ev(ev: Mapping[str, Any] | None) -> dict[str, float] | None:
@@ -203,7 +244,10 @@ def sizing_study_request(
     year: int,
     temperature_series_id: int,
     solar_irradiance_series_id: int,
-    tariff_table: Mapping[str, Any],
+    tariff_table: Mapping[str, Any] | None = None,
+    grid_company: str | None = None,
+    export_fee_dkk_per_kwh: float = 0.0,
+    supplier_markup_dkk_per_kwh: float = 0.0,
     price_series_id: int | None = None,
     heat_demand_series_id: int | None = None,
     annual_heat_demand_kwh: float | None = None,
@@ -230,6 +274,9 @@ def sizing_study_request(
         annual_heat_demand_kwh=annual_heat_demand_kwh,
         household_electricity_kwh_per_year=household_electricity_kwh_per_year,
         tariff_table=tariff_table,
+        grid_company=grid_company,
+        export_fee_dkk_per_kwh=export_fee_dkk_per_kwh,
+        supplier_markup_dkk_per_kwh=supplier_markup_dkk_per_kwh,
         tariff_year=tariff_year,
         co2_intensity_g_per_kwh=co2_intensity_g_per_kwh,
         co2_price_eur_per_tonne=co2_price_eur_per_tonne,
@@ -298,7 +345,10 @@ def household_schedule_request(
     delivery_day: dt.date,
     temperature_series_id: int,
     solar_irradiance_series_id: int,
-    tariff_table: Mapping[str, Any],
+    tariff_table: Mapping[str, Any] | None = None,
+    grid_company: str | None = None,
+    export_fee_dkk_per_kwh: float = 0.0,
+    supplier_markup_dkk_per_kwh: float = 0.0,
     step_minutes: int = 15,
     price_series_id: int | None = None,
     heat_demand_series_id: int | None = None,
@@ -307,7 +357,11 @@ def household_schedule_request(
     tariff_year: int | None = None,
     building: Mapping[str, Any] | None = None,
     battery_initial_energy_kwh: float | None = None,
+    battery_terminal_energy_kwh: float | None = None,
+    battery_terminal_energy_mode: str = "at_least",
     heat_store_initial_energy_kwh: float | None = None,
+    heat_store_terminal_energy_kwh: float | None = None,
+    heat_store_terminal_energy_mode: str = "at_least",
     co2_intensity_g_per_kwh: float | None = None,
     co2_price_eur_per_tonne: float = 0.0,
     unserved_heat_penalty_eur_per_kwh: float | None = None,
@@ -324,6 +378,9 @@ def household_schedule_request(
         annual_heat_demand_kwh=annual_heat_demand_kwh,
         household_electricity_kwh_per_year=household_electricity_kwh_per_year,
         tariff_table=tariff_table,
+        grid_company=grid_company,
+        export_fee_dkk_per_kwh=export_fee_dkk_per_kwh,
+        supplier_markup_dkk_per_kwh=supplier_markup_dkk_per_kwh,
         tariff_year=tariff_year,
         co2_intensity_g_per_kwh=co2_intensity_g_per_kwh,
         co2_price_eur_per_tonne=co2_price_eur_per_tonne,
@@ -348,19 +405,33 @@ def household_schedule_request(
         raise ValidationError(
             "building", "a building model derives heat from temperatures; drop the heat demand"
         )
-    if battery_initial_energy_kwh is not None:
-        if assets["battery"] is None:
-            raise ValidationError("battery_initial_energy_kwh", "the site has no battery")
-        low, high = battery_bounds_kwh(assets["battery"])
-        _check_range("battery_initial_energy_kwh", battery_initial_energy_kwh, low, high)
-    if heat_store_initial_energy_kwh is not None:
-        if building_model is not None:
-            raise ValidationError(
-                "heat_store_initial_energy_kwh",
-                "not used with a building model (give building.initial_indoor_temperature_c)",
-            )
-        capacity = assets["thermal_storage"].capacity_kwh
-        _check_range("heat_store_initial_energy_kwh", heat_store_initial_energy_kwh, 0.0, capacity)
+    for field, mode in (
+        ("battery_terminal_energy_mode", battery_terminal_energy_mode),
+        ("heat_store_terminal_energy_mode", heat_store_terminal_energy_mode),
+    ):
+        if mode not in TERMINAL_MODES:
+            raise ValidationError(field, f"must be one of {', '.join(TERMINAL_MODES)}")
+    for field, value in (
+        ("battery_initial_energy_kwh", battery_initial_energy_kwh),
+        ("battery_terminal_energy_kwh", battery_terminal_energy_kwh),
+    ):
+        if value is not None:
+            if assets["battery"] is None:
+                raise ValidationError(field, "the site has no battery")
+            low, high = battery_bounds_kwh(assets["battery"])
+            _check_range(field, value, low, high)
+    for field, value in (
+        ("heat_store_initial_energy_kwh", heat_store_initial_energy_kwh),
+        ("heat_store_terminal_energy_kwh", heat_store_terminal_energy_kwh),
+    ):
+        if value is not None:
+            if building_model is not None:
+                raise ValidationError(
+                    field,
+                    "not used with a building model (give building.initial_indoor_temperature_c)",
+                )
+            capacity = assets["thermal_storage"].capacity_kwh
+            _check_range(field, value, 0.0, capacity)
     _check_tariff_covers(inputs, delivery_day_periods(delivery_day, 60))
     job = job_enqueue(
         tenant=tenant,
@@ -374,7 +445,11 @@ def household_schedule_request(
         step_minutes=step_minutes,
         building=building_model,
         battery_initial_energy_kwh=battery_initial_energy_kwh,
+        battery_terminal_energy_kwh=battery_terminal_energy_kwh,
+        battery_terminal_energy_mode=battery_terminal_energy_mode,
         heat_store_initial_energy_kwh=heat_store_initial_energy_kwh,
+        heat_store_terminal_energy_kwh=heat_store_terminal_energy_kwh,
+        heat_store_terminal_energy_mode=heat_store_terminal_energy_mode,
         **inputs,
     )
 
@@ -392,6 +467,7 @@ def sizing_study_run(context: JobContext) -> dict[str, Any]:
         "solar_irradiance_series",
         "price_series",
         "heat_demand_series",
+        "grid_company",
     ).get(job_id=context.job.pk, tenant_id=context.job.tenant_id)
     context.report_progress(0.05, "loading a year of weather, prices and heat data")
     problem, notes = sizing_problem(study)
@@ -450,6 +526,7 @@ def _store_schedule(schedule: HouseholdSchedule, problem, result, notes: list[st
     import_price = prices.import_eur_per_kwh
     export_price = prices.export_eur_per_kwh
     step_h = result.step_h
+    bill_dkk = result.bill_periods.in_dkk()
     rows = []
     for i, start in enumerate(result.period_start_utc):
         rows.append(
@@ -484,6 +561,14 @@ def _store_schedule(schedule: HouseholdSchedule, problem, result, notes: list[st
                     ),
                     6,
                 ),
+                spot_dkk=_round(bill_dkk["spot"][i], 6),
+                supplier_markup_dkk=_round(bill_dkk["supplier_markup"][i], 6),
+                dso_tariff_dkk=_round(bill_dkk["dso_tariff"][i], 6),
+                energinet_tariff_dkk=_round(bill_dkk["energinet_tariff"][i], 6),
+                electricity_tax_dkk=_round(bill_dkk["electricity_tax"][i], 6),
+                vat_dkk=_round(bill_dkk["vat"][i], 6),
+                export_revenue_dkk=_round(bill_dkk["export_revenue"][i], 6),
+                cost_dkk=_round(bill_dkk["total"][i], 6),
             )
         )
     # A re-run after a crashed worker replaces what the first attempt wrote.
@@ -498,14 +583,20 @@ def _store_schedule(schedule: HouseholdSchedule, problem, result, notes: list[st
         "export_revenue": _round(bill.export_revenue_eur),
         "total": _round(bill.total_eur),
     }
+    schedule.cost_dkk = {key: _round(value) for key, value in bill.in_dkk().items()}
     schedule.total_cost_eur = _round(bill.total_eur)
     schedule.emissions_kg_co2 = _round(result.emissions_kg_co2, 3)
     schedule.unserved_heat_kwh = _round(result.unserved_heat_kwh)
-    schedule.assumptions = notes
+    schedule.storage_formulation = result.formulation
+    schedule.binary_period_count = len(result.binary_periods)
+    schedule.assumptions = [*notes, *result.assumptions]
     schedule.save(
         update_fields=[
             "period_count",
             "cost_eur",
+            "cost_dkk",
+            "storage_formulation",
+            "binary_period_count",
             "total_cost_eur",
             "emissions_kg_co2",
             "unserved_heat_kwh",
@@ -523,6 +614,7 @@ def household_schedule_run(context: JobContext) -> dict[str, Any]:
         "solar_irradiance_series",
         "price_series",
         "heat_demand_series",
+        "grid_company",
     ).get(job_id=context.job.pk, tenant_id=context.job.tenant_id)
     context.report_progress(0.1, "loading the delivery day's data and the site's assets")
     problem, notes = schedule_problem(schedule)

@@ -180,6 +180,18 @@ def _co2(inputs, index: pd.DatetimeIndex, notes: list[str]) -> np.ndarray:
 
 
 def _tariff_note(inputs, notes: list[str]) -> None:
+    company = inputs.grid_company
+    if company is not None:
+        notes.append(
+            f"tariffs: {company.name} (GLN {company.gln_number}) household C tariff from the "
+            "stored price list, Energinet transmission and system tariffs, elafgift, VAT"
+        )
+    else:
+        notes.append("tariffs: the tariff table given with the request")
+    notes.append(
+        f"supplier: markup {inputs.supplier_markup_dkk_per_kwh:g} DKK/kWh, fee on sold surplus "
+        f"{inputs.export_fee_dkk_per_kwh:g} DKK/kWh (as given)"
+    )
     if inputs.tariff_year is not None:
         notes.append(f"billed with the tariff and tax rates of {inputs.tariff_year}")
     notes.append("fixed subscriptions (DSO, supplier) are not included")
@@ -409,6 +421,8 @@ def schedule_problem(schedule: HouseholdSchedule) -> tuple[ScheduleProblem, list
             initial_energy_kwh=initial,
             loss_fraction_per_h=tank.loss_fraction_per_h,
             heat_demand_kw=to_grid(demand_hourly),
+            terminal_energy_kwh=schedule.heat_store_terminal_energy_kwh,
+            terminal_energy_mode=schedule.heat_store_terminal_energy_mode,
         )
 
     battery = None
@@ -426,6 +440,8 @@ def schedule_problem(schedule: HouseholdSchedule) -> tuple[ScheduleProblem, list
             discharge_efficiency=asset.discharge_efficiency,
             initial_energy_kwh=initial,
             min_energy_kwh=low,
+            terminal_energy_kwh=schedule.battery_terminal_energy_kwh,
+            terminal_energy_mode=schedule.battery_terminal_energy_mode,
         )
 
     ev = None

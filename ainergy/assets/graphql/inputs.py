@@ -102,6 +102,16 @@ class PoolInput:
 
 
 @strawberry.input
+class PoolMembershipInput:
+    """A heat pump in a pool over [validFromAt, validToAt) (UTC offset required; null = unbounded)."""
+
+    pool_id: relay.GlobalID
+    heat_pump_id: relay.GlobalID
+    valid_from_at: dt.datetime | None = None
+    valid_to_at: dt.datetime | None = None
+
+
+@strawberry.input
 class CatalogueEntryInput:
     technology: str
     name: str

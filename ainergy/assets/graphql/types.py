@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 import strawberry_django
 from django.db.models import Prefetch
@@ -133,6 +135,26 @@ def _current_memberships(info) -> Prefetch:
     )
 
 
+@strawberry_django.type(models.PoolMembership, name="PoolMembership")
+class PoolMembershipType(relay.Node):
+    """A heat pump in a pool over [validFromAt, validToAt) (UTC; null = unbounded)."""
+
+    heat_pump: HeatPumpType
+    valid_from_at: dt.datetime | None = strawberry_django.field(
+        description="Member from this instant (UTC); null = since always"
+    )
+    valid_to_at: dt.datetime | None = strawberry_django.field(
+        description="Member until this instant (UTC, excluded); null = open-ended"
+    )
+    created_at: auto
+
+    @strawberry_django.field(only=["pool_id"])
+    def pool_id(self, root: models.PoolMembership) -> relay.GlobalID:
+        return relay.GlobalID("Pool", str(root.pool_id))
+
+    get_queryset = TenantScoped.get_queryset
+
+
 @strawberry_django.type(models.Pool, name="Pool")
 class PoolType(relay.Node):
     name: auto
@@ -140,6 +162,9 @@ class PoolType(relay.Node):
     market_account: MarketAccountType
     retired_at: auto
     created_at: auto
+    memberships: list[PoolMembershipType] = strawberry_django.field(
+        description="Every membership, past, present and future, by heat pump and start"
+    )
 
     @strawberry_django.field(only=["tenant_id"], prefetch_related=[_current_memberships])
     def heat_pumps(self, root: models.Pool) -> list[HeatPumpType]:

@@ -144,15 +144,18 @@ DATASET_SPECS: dict[str, DatasetSpec] = {
             ),
         ),
     ),
+    # FCR in DK1 (FCR Cooperation, 4-hour blocks published per hour) since 2021-01-19; the
+    # older FcrReservesDK1 ends there. FCRdk_EUR (the price for Danish FCR) vs FCRcross_EUR (the
+    # cross-border auction price) is [U]: which one a Danish provider is paid is configuration.
     "fcr_dk1": DatasetSpec(
-        dataset="FcrReservesDK1",
+        dataset="FcrDK1",
         time_field="HourUTC",
         local_time_field="HourDK",
         resolution_minutes=60,
         values=(
             _price(
-                "FCR_PriceEUR",
-                "fcr_capacity_price_eur_per_mw_h",
+                "FCRdk_EUR",
+                "fcr_dk1_capacity_price_eur_per_mw_h",
                 "reserve_capacity_price",
                 EUR_PER_MW_H,
             ),

@@ -22,6 +22,14 @@ from optimization.core.bidding.scaling import (
     subset_scenarios,
     subset_units,
 )
+from optimization.core.bidding.value import (
+    CurveDiagnostics,
+    alternative_heat_value,
+    explain_top,
+    extension_points,
+    must_consume,
+    unit_values,
+)
 
 FORMULATIONS = ("auto", "per_unit", "clustered")
 
@@ -36,6 +44,7 @@ def solve_bidding(
     per_unit_size_limit: int = 60_000,
     seed: int = 0,
     reserve_scenarios: int | None = 10,
+    value_pricing: bool = True,
 ) -> BidResult:
     """Day-ahead purchase curves, reserve offers and expected schedule for one pool and day.
 
@@ -56,6 +65,11 @@ def solve_bidding(
         (3) fix the certified split and optimise curve and schedule on all scenarios. The
         reserve rows are what make the joint LP slow (docs/bidding.md); this keeps the joint
         model's size for the curve only. ``None``: one joint extensive form.
+    value_pricing
+        Above the highest scenario price each curve steps down at the pool's marginal value of
+        electricity (optimization/core/bidding/value.py) instead of extending the top
+        scenario's volume to the price cap; ``False`` gives the plain scenario curve (compared
+        in the benchmarks).
 
     Raises
     ------
@@ -84,12 +98,13 @@ def solve_bidding(
     build_s = time.perf_counter() - started
     pi = np.asarray(problem.scenarios.probabilities, float)
 
-    def run(model: PoolBiddingModel):
-        solution = model.solve(time_limit_s=time_limit_s, method=method)
+    def run(model: PoolBiddingModel, backend: str = "ortools"):
+        solution = model.solve(time_limit_s=time_limit_s, method=method, backend=backend)
         timings["load_s"] += solution.load_time_s
         timings["solve_s"] += solution.solve_time_s
         return solution
 
+    curve_backend = "ortools"
     reserve_stage = n_p > 0 and reserve_scenarios is not None and n_s > reserve_scenarios
     used_scenarios = n_s
     if reserve_stage:
@@ -125,7 +140,7 @@ def solve_bidding(
         )
         build_s += time.perf_counter() - started
         try:
-            solution = run(model)
+            solution = run(model, curve_backend)
             used_scenarios = len(keep)
         except InfeasibleError:
             # the aggregated pseudo-units could not carry the certified split (COP averaging):
@@ -137,7 +152,7 @@ def solve_bidding(
             problem, model_units, scenario_allocation=scenario_allocation
         ).build()
         build_s += time.perf_counter() - started
-        solution = run(model)
+        solution = run(model, curve_backend)
         values = solution.values
         reserve = np.maximum(values[model.reserve], 0.0) if n_p else np.zeros((0, n_t))
         started = time.perf_counter()
@@ -158,14 +173,8 @@ def solve_bidding(
         derated_mw[product.name] = float(np.max(reserve[i] - offered[i], initial=0.0))
     started = time.perf_counter()
 
-    curves = tuple(
-        make_curve(
-            problem.scenarios.index[t],
-            model.grid.prices[model.grid.period == t],
-            values[model.x[model.grid.period == t]],
-            problem.day_ahead,
-        )
-        for t in range(n_t)
+    curves, diagnostics = _value_curves(
+        problem, model, solution, labels, unit_allocation, value_pricing
     )
     day_ahead_volume = np.column_stack(
         [c.volume_at(model.day_ahead_price[:, t]) for t, c in enumerate(curves)]
@@ -211,6 +220,149 @@ def solve_bidding(
         },
         derated_mw=derated_mw,
         lp_objective_eur=float(solution.objective),
+        diagnostics=diagnostics,
+    )
+
+
+def _value_curves(
+    problem: BiddingProblem,
+    model: PoolBiddingModel,
+    solution,
+    labels: np.ndarray,
+    unit_allocation: np.ndarray,
+    value_pricing: bool,
+) -> tuple[tuple, tuple[CurveDiagnostics, ...]]:
+    """Curves (LP points up to the top scenario price, value steps above) and their reasons."""
+    rules = problem.day_ahead
+    tick, cap = rules.tick_eur_per_mwh, rules.price_cap_eur_per_mwh
+    units = model.units
+    values = solution.values
+    n_c, n_s, n_t = units.cop.shape
+    power = values[model.p]
+    storage = values[model.e]
+    backup = values[model.b]
+    must = must_consume(units, problem.step_h).max(axis=1)  # (C, T)
+    up = [i for i, p in enumerate(problem.products) if p.provides_up]
+    up_held = np.zeros((n_c, n_t))
+    if up:
+        np.add.at(up_held, labels, unit_allocation[up].sum(axis=0))
+    up_price = np.zeros(n_t)
+    for i in up:
+        name = problem.products[i].name
+        up_price += np.asarray(problem.scenarios.capacity_price_eur_per_mw_h[name]).max(axis=0)
+    if labels.max() + 1 == len(problem.pool.heat_pumps) and n_c == len(labels):
+        names = [hp.heat_pump_id for hp in problem.pool.heat_pumps]
+    else:
+        names = [f"cluster {c}" for c in range(n_c)]
+    lam = model.day_ahead_price
+    curves, diagnostics = [], []
+    backup_cost = problem.pool.backup_heat_cost_eur_per_mwh
+    for t in range(n_t):
+        here = model.grid.period == t
+        grid = model.grid.prices[here]
+        volumes = np.minimum.accumulate(np.maximum(values[model.x[here]], 0.0))
+        top_scenario = int(np.argmax(lam[:, t]))
+        top_price = float(grid[-1])
+        unit_value = unit_values(
+            t=t,
+            unit_names=names,
+            units=units,
+            power=power,
+            heat_value=alternative_heat_value(
+                units, power, storage, backup, lam, top_scenario, t, backup_cost
+            ),
+            top_scenario=top_scenario,
+            top_price=top_price,
+            top_volume_mw=float(volumes[-1]),
+            must=must,
+            backup_cost_eur_per_mwh=backup_cost,
+            up_reserve_mw=up_held[:, t],
+            up_reserve_value_eur_per_mw_h=float(up_price[t])
+            + problem.non_delivery_penalty_eur_per_mw_h,
+            price_cap_eur_per_mwh=cap,
+        )
+        prices_t, volumes_t = grid, volumes
+        room = rules.max_curve_points - 2 - len(grid)
+        if value_pricing and top_price < cap - tick and room >= 2:
+            ext_prices, ext_volumes = extension_points(
+                unit_value, top_price, cap, tick, max_steps=room // 2
+            )
+            prices_t = np.concatenate([grid, ext_prices])
+            volumes_t = np.concatenate([volumes, np.minimum(ext_volumes, volumes[-1])])
+        curve = make_curve(problem.scenarios.index[t], prices_t, volumes_t, rules)
+        curves.append(curve)
+        diagnostics.append(
+            _diagnose(
+                curve,
+                unit_value,
+                top_price,
+                t,
+                lam,
+                power,
+                storage,
+                backup,
+                units,
+                rules,
+                backup_cost,
+            )  # fmt: skip
+        )
+    return tuple(curves), tuple(diagnostics)
+
+
+def _zero_reason(t, lam, power, storage, backup_heat, units, backup) -> tuple[str, str]:
+    """Why an MTU buys nothing at any price, read in its cheapest scenario (the most tempting)."""
+    low = int(np.argmin(lam[:, t]))
+    level = storage[:, low, t]
+    before = storage[:, low, t - 1] if t > 0 else units.storage_initial_mwh
+    if (level >= units.storage_max_mwh - 1e-6).all():
+        return "storage_full", "buys nothing: storage full even in the cheapest scenario"
+    if (units.heat_demand_mw[:, low, t] <= 1e-9).all():
+        return "no_heat_demand", "buys nothing: no heat demand and no room worth filling"
+    worth = (
+        alternative_heat_value(units, power, storage, backup_heat, lam, low, t, backup)
+        * units.cop[:, low, t]
+    )
+    if (worth < lam[low, t] - 1e-6).all():
+        return "heat_cheaper_elsewhere", (
+            f"buys nothing: electricity here is worth at most {worth.max():.2f} EUR/MWh (heat "
+            f"from storage or backup x COP), below the lowest scenario price {lam[low, t]:.2f}"
+        )
+    if (level < units.storage_retention_per_step * before - 1e-6).any():
+        return "heat_from_storage", (
+            "buys nothing: the storage, filled in cheaper periods, serves the heat here even in "
+            "the cheapest scenario"
+        )
+    if (backup_heat[:, low, t] > 1e-6).any():
+        return "backup_heat", "buys nothing: backup heat serves the demand here"
+    return "scenario_plan", "buys nothing: no scenario's plan draws power at this MTU"
+
+
+def _diagnose(
+    curve, unit_value, top_price, t, lam, power, storage, backup_heat, units, rules, backup
+):
+    """Highest buy price and its reason; the reason an MTU buys nothing at any price."""
+    p = np.asarray(curve.prices_eur_per_mwh)
+    v = np.asarray(curve.volumes_mw)
+    cap = rules.price_cap_eur_per_mwh
+    positive = np.flatnonzero(v > 0)
+    if len(positive) == 0:
+        highest = None
+    elif positive[-1] == len(v) - 1:
+        highest = float(cap)
+    else:
+        highest = float(p[positive[-1] + 1])  # the volume reaches zero at the next point
+    code, text = explain_top(unit_value, top_price, highest, cap, backup)
+    zero = ""
+    if highest is None:
+        zero, text = _zero_reason(t, lam, power, storage, backup_heat, units, backup)
+    return CurveDiagnostics(
+        period_start_at=curve.period_start_at,
+        highest_buy_price_eur_per_mwh=highest,
+        highest_buy_reason=code,
+        explanation=text,
+        top_scenario_price_eur_per_mwh=top_price,
+        must_buy_mw=float(sum(u.must_mw for u in unit_value)),
+        zero_volume_reason=zero,
     )
 
 

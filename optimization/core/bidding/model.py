@@ -25,6 +25,8 @@ from ainergy.common.errors import ValidationError
 from optimization.core import solver as lp
 from optimization.core.bidding.problem import KELVIN, BiddingProblem, Pool, block_ids
 
+EXTENSION_POINTS = 8  # curve points kept free for the value steps (optimization/.../value.py)
+
 
 @dataclass
 class UnitArrays:
@@ -186,8 +188,11 @@ class PoolBiddingModel:
         prob, units, m = self.problem, self.units, self.program
         n_h, n_s, n_t = units.cop.shape
         pool_max = float(units.power_max_mw.sum())
+        # points kept free for the value steps above the top scenario price (value.py)
         self.grid = build_price_grid(
-            self.day_ahead_price, prob.day_ahead.tick_eur_per_mwh, prob.day_ahead.max_curve_points
+            self.day_ahead_price,
+            prob.day_ahead.tick_eur_per_mwh,
+            max(prob.day_ahead.max_curve_points - EXTENSION_POINTS, 4),
         )
         self.x = m.add_variables("curve_volume_mw", len(self.grid.prices), 0.0, pool_max)
         shape = (n_h, n_s, n_t)
@@ -504,11 +509,16 @@ class PoolBiddingModel:
         m.add_cost(self.excess, beta * pi / (1 - alpha))
 
     # ------------------------------------------------------------------ solve
-    def solve(self, time_limit_s: float | None = 60.0, method: str = "auto") -> lp.SolveResult:
-        """Solve with HiGHS; ``auto`` = simplex below 50k variables (exact vertices), else IPM."""
+    def solve(
+        self, time_limit_s: float | None = 60.0, method: str = "auto", backend: str = "ortools"
+    ) -> lp.SolveResult:
+        """Solve with HiGHS; ``auto`` = simplex below 50k variables (exact vertices), else IPM.
+        ``backend="scipy"`` also returns the row duals (the curves' value steps use them)."""
         if method == "auto":
             method = "simplex" if self.program.n_variables < 50_000 else "ipm"
-        self.result = lp.solve(self.program, method=method, time_limit_s=time_limit_s)
+        self.result = lp.solve(
+            self.program, method=method, time_limit_s=time_limit_s, backend=backend
+        )
         return self.result
 
     def scenario_costs(self, values: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -280,6 +280,9 @@ class BiddingProblem:
     day_ahead: DayAheadRules = DayAheadRules()
     risk: RiskConfig = RiskConfig()
     imbalance_penalty_eur_per_mwh: float = 0.0
+    #: what an accepted reserve MW h not held costs [EUR/MW/h] ([U]; prices the reserve
+    #: opportunity in the curves' value steps)
+    non_delivery_penalty_eur_per_mw_h: float = 100.0
 
     def validate(self) -> None:
         if self.mtu_minutes not in (15, 30, 60):
@@ -298,6 +301,8 @@ class BiddingProblem:
             raise ValidationError("scenarios.index", f"must be regular at {self.mtu_minutes} min")
         if self.imbalance_penalty_eur_per_mwh < 0:
             raise ValidationError("imbalance_penalty_eur_per_mwh", "must be >= 0")
+        if not self.non_delivery_penalty_eur_per_mw_h >= 0:
+            raise ValidationError("non_delivery_penalty_eur_per_mw_h", "must be >= 0")
 
     @property
     def step_h(self) -> float:

@@ -89,6 +89,8 @@ class BidResult:
     derated_mw: dict[str, float] = field(default_factory=dict)
     #: objective of the (last) LP as solved, before certification (a bound, not deliverable)
     lp_objective_eur: float = float("nan")
+    #: per MTU: highest buy price and its reason, must-buy volume, why a curve is all zero
+    diagnostics: tuple = ()
 
     def to_json(self) -> dict:
         return {
@@ -117,6 +119,7 @@ class BidResult:
                 }
                 for h, hp in enumerate(self.heat_pump_ids)
             ],
+            "curve_diagnostics": [d.to_json() for d in self.diagnostics],
             "timings_s": {k: round(v, 3) for k, v in self.timings_s.items()},
             "model_size": self.model_size,
         }

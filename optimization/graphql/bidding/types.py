@@ -25,6 +25,16 @@ class CurveExportFormat(Enum):
     JSON = "json"
 
 
+@strawberry.enum(name="BidPlanStatus")
+class BidPlanStatus(Enum):
+    """Where a bid plan is in its lifecycle."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RESULTS_RECORDED = "results_recorded"
+    DISPATCHED = "dispatched"
+
+
 @strawberry.type
 class CurvePoint:
     price_eur_per_mwh: float
@@ -161,6 +171,109 @@ class PoolDispatchType(relay.Node):
     def bid_plan_id(self, root: models.PoolDispatch) -> relay.GlobalID:
         return relay.GlobalID("BidPlan", str(root.bid_plan_id))
 
+    @strawberry_django.field(select_related=["results"], only=["results__version"])
+    def results_version(self, root: models.PoolDispatch) -> int | None:
+        """The results version this dispatch follows (a correction re-dispatches)."""
+        return None if root.results_id is None else root.results.version
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry.type
+class ReserveAcceptance:
+    """Capacity accepted for one reserve offer in a results version."""
+
+    bid_id: relay.GlobalID
+    product_code: str
+    delivery_start_at: dt.datetime
+    capacity_mw: float = strawberry.field(description="Accepted capacity [MW]")
+    capacity_price_eur_per_mw_h: float | None = strawberry.field(
+        description="Capacity price paid [EUR/(MW·h)], when given"
+    )
+
+
+@strawberry_django.type(models.BidPlanResults, name="BidPlanResults")
+class BidPlanResultsType(relay.Node):
+    """One version of what cleared for a plan; corrections add versions, the latest wins."""
+
+    version: auto
+    created_at: auto
+    content_sha256: auto
+    day_ahead_volume_mw: list[float] = strawberry_django.field(
+        description="Accepted purchase per MTU [MW]"
+    )
+    day_ahead_clearing_price_eur_per_mwh: list[float] | None = strawberry_django.field(
+        description="Clearing price per MTU [EUR/MWh]; null when volumes were given"
+    )
+
+    @strawberry_django.field(only=["reserve_acceptances"])
+    def reserve_acceptances(self, root: models.BidPlanResults) -> list[ReserveAcceptance]:
+        return [
+            ReserveAcceptance(
+                bid_id=relay.GlobalID("Bid", str(entry["bid_id"])),
+                product_code=entry["product_code"],
+                delivery_start_at=dt.datetime.fromisoformat(entry["delivery_start_at"]),
+                capacity_mw=entry["capacity_mw"],
+                capacity_price_eur_per_mw_h=entry["capacity_price_eur_per_mw_h"],
+            )
+            for entry in root.reserve_acceptances
+        ]
+
+    @strawberry_django.field(only=["bid_plan_id"])
+    def bid_plan_id(self, root: models.BidPlanResults) -> relay.GlobalID:
+        return relay.GlobalID("BidPlan", str(root.bid_plan_id))
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry_django.type(models.BidPlanEvent, name="BidPlanEvent")
+class BidPlanEventType(relay.Node):
+    """One lifecycle step of a plan: who (or which job) moved it, from what to what, when."""
+
+    action: str = strawberry_django.field(
+        description="request, submit, results_record, results_correct or dispatch"
+    )
+    results_version: int | None = strawberry_django.field(
+        description="The results version the step concerns, if any"
+    )
+    at: auto
+
+    @strawberry_django.field(only=["from_status"])
+    def from_status(self, root: models.BidPlanEvent) -> BidPlanStatus | None:
+        return BidPlanStatus(root.from_status) if root.from_status else None
+
+    @strawberry_django.field(only=["to_status"])
+    def to_status(self, root: models.BidPlanEvent) -> BidPlanStatus:
+        return BidPlanStatus(root.to_status)
+
+    @strawberry_django.field(only=["job_id"])
+    def job_id(self, root: models.BidPlanEvent) -> relay.GlobalID | None:
+        return None if root.job_id is None else relay.GlobalID("Job", str(root.job_id))
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+@strawberry_django.type(models.BidPlanUnit, name="BidPlanUnit")
+class BidPlanUnitType(relay.Node):
+    """A heat pump of a plan as it was when the plan was requested."""
+
+    name: auto
+    power_min_kw: float = strawberry_django.field(description="Minimum load then [kW]")
+    power_max_kw: float = strawberry_django.field(description="Maximum power then [kW]")
+    is_offered: bool = strawberry_django.field(
+        description="Offered by this plan (submitted): no other plan offers it that day"
+    )
+
+    @strawberry_django.field(only=["heat_pump_id"])
+    def heat_pump_id(self, root: models.BidPlanUnit) -> relay.GlobalID:
+        return relay.GlobalID("HeatPump", str(root.heat_pump_id))
+
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
@@ -176,6 +289,8 @@ class BidPlanType(relay.Node):
     pool: PoolType
     market_account: MarketAccountType
     job: JobType
+    submitted_at: auto
+    exchange_file_sha256: auto
     delivery_day: auto
     mtu_minutes: auto
     gate_closure_at: auto
@@ -194,6 +309,16 @@ class BidPlanType(relay.Node):
     created_at: auto
     periods: list[BidPlanSchedulePeriodType]
     dispatches: list[PoolDispatchType]
+    units: list[BidPlanUnitType]
+    results: list[BidPlanResultsType] = strawberry_django.field(
+        description="Every results version, oldest first; the last one counts"
+    )
+    events: list[BidPlanEventType]
+
+    @strawberry_django.field(only=["status"])
+    def status(self, root: models.BidPlan) -> BidPlanStatus:
+        """draft → submitted (bids marked, exchange file frozen) → results recorded → dispatched."""
+        return BidPlanStatus(root.status)
 
     @strawberry_django.field(
         only=[

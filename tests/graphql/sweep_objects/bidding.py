@@ -1,4 +1,5 @@
-"""Tenant A's bid plan, expected-schedule period, pool dispatch and setpoint, for the sweep."""
+"""Tenant A's bid plan (units, results version, event), expected-schedule period, pool dispatch
+and setpoint, and pool membership, for the sweep."""
 
 
 def make(tenant, made: dict) -> dict:
@@ -19,7 +20,13 @@ def make(tenant, made: dict) -> dict:
         "heat": made["Series"],
     }
     stored = make_plan(tenant, world, name_prefix="Secret Plant ")
+    from ainergy.assets.models import PoolMembership
+
     return {
+        "PoolMembership": PoolMembership.objects.get(pool=made["Pool"]),
+        "BidPlanUnit": stored["unit"],
+        "BidPlanResults": stored["results"],
+        "BidPlanEvent": stored["event"],
         "BidPlan": stored["plan"],
         "BidPlanSchedulePeriod": stored["period"],
         "PoolDispatch": stored["dispatch"],

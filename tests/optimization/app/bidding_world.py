@@ -167,7 +167,10 @@ def make_plan(tenant, world: dict, *, day: dt.date = dt.date(2024, 1, 15), statu
     from ainergy.timeseries.models import Series
     from optimization.models import (
         BidPlan,
+        BidPlanEvent,
+        BidPlanResults,
         BidPlanSchedulePeriod,
+        BidPlanUnit,
         PoolDispatch,
         PoolDispatchSetpoint,
     )
@@ -213,12 +216,37 @@ def make_plan(tenant, world: dict, *, day: dt.date = dt.date(2024, 1, 15), statu
     MarketResult.objects.create(tenant=tenant, bid=bids[0], accepted_volume_mw=2.0,
                                 clearing_price_eur_per_mwh=50.0)  # fmt: skip
     pump = world["heat_pumps"][0]
+    if status == "succeeded":  # submitted (file frozen as exported), cleared and dispatched
+        from optimization.selectors.bidding import bid_plan_bids
+        from optimization.services.bidding import bid_plan_export
+
+        ordered = bid_plan_bids(plan)
+        plan.exchange_file_csv = bid_plan_export(plan, ordered, "csv")
+        plan.exchange_file_json = bid_plan_export(plan, ordered, "json")
+        plan.status = "dispatched"
+        plan.save(update_fields=["exchange_file_csv", "exchange_file_json", "status"])
     period = BidPlanSchedulePeriod.objects.create(
         tenant=tenant, bid_plan=plan, heat_pump=pump, start_at=start, power_kw=1500.0,
         storage_kwh=9000.0, backup_heat_kw=0.0, reserve_kw={"mfrr_up": 500.0},
     )  # fmt: skip
+    unit = BidPlanUnit.objects.create(
+        tenant=tenant, bid_plan=plan, heat_pump=pump, delivery_day=day, name=pump.name,
+        power_min_kw=pump.power_min_kw, power_max_kw=pump.power_max_kw, parameters={},
+        is_offered=status == "succeeded",
+    )  # fmt: skip
+    results = BidPlanResults.objects.create(
+        tenant=tenant, bid_plan=plan, version=1, content_sha256="0" * 64,
+        day_ahead_volume_mw=[2.0, 0.7], reserve_capacity_mw={"mfrr_up": [1.0, 0.0]},
+        reserve_acceptances=[{"bid_id": bids[2].pk, "product_code": "mfrr_up",
+                              "delivery_start_at": "2024-01-14T23:00:00Z", "capacity_mw": 1.0,
+                              "capacity_price_eur_per_mw_h": None}],
+    )  # fmt: skip
+    event = BidPlanEvent.objects.create(
+        tenant=tenant, bid_plan=plan, action="results_record", from_status="submitted",
+        to_status="results_recorded", results_version=1, job=job,
+    )  # fmt: skip
     dispatch = PoolDispatch.objects.create(
-        tenant=tenant, bid_plan=plan,
+        tenant=tenant, bid_plan=plan, results=results,
         job=Job.objects.create(tenant=tenant, kind="pool_dispatch", queue="bidding",
                                status=status),
         day_ahead_volume_mw=[2.0, 0.7], reserve_capacity_mw={"mfrr_up": [1.0, 0.0]},
@@ -239,4 +267,4 @@ def make_plan(tenant, world: dict, *, day: dt.date = dt.date(2024, 1, 15), statu
         for t in range(2)
     ]
     return {"plan": plan, "bids": bids, "period": period, "dispatch": dispatch,
-            "setpoints": setpoints}  # fmt: skip
+            "setpoints": setpoints, "unit": unit, "results": results, "event": event}  # fmt: skip

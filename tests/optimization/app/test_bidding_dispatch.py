@@ -22,6 +22,8 @@ RECORD = """mutation($input: BidPlanResultsInput!) {
   bidPlanResultsRecord(input: $input) { id bidPlanId job { kind queue } }
 }"""
 
+SUBMIT = "mutation($id: ID!) { bidPlanSubmit(id: $id) { id status } }"
+
 DISPATCH = """query($id: ID!) {
   poolDispatch(id: $id) {
     dayAheadVolumeMw reserveCapacityMw deviationMw costsEur heatDemandSource
@@ -44,6 +46,8 @@ def planned(tenant, token_client, django_capture_on_commit_callbacks):
         plan_id = body["data"]["bidPlanRequest"]["id"]
         read = client.execute(READ, {"id": plan_id})["data"]["bidPlan"]
         assert read["job"]["status"] == "SUCCEEDED", read["job"]
+        submitted = client.execute(SUBMIT, {"id": plan_id})
+        assert submitted["data"]["bidPlanSubmit"]["status"] == "SUBMITTED", submitted
         return world, client, plan_id, read
 
     return plan
@@ -270,17 +274,5 @@ def test_bad_results_name_the_field_and_write_nothing(planned, fields, field, re
     assert (extensions["field"], extensions["reason"]) == (field, reason)
     assert MarketResult.objects.count() == PoolDispatch.objects.count() == 0
     assert Job.objects.count() == 1
-    assert set(Bid.objects.values_list("status", flat=True)) == {"draft"}
-
-
-def test_results_are_recorded_once(planned, django_capture_on_commit_callbacks):
-    _, client, plan_id, plan = planned()
-    volumes = [0.0] * 24
-    record(client, django_capture_on_commit_callbacks, plan_id, dayAheadAcceptedVolumesMw=volumes)
-    again = client.execute(
-        RECORD, {"input": {"bidPlanId": plan_id, "dayAheadAcceptedVolumesMw": volumes}}
-    )
-    assert again["errors"][0]["extensions"]["reason"] == (
-        "results of this bid plan are already recorded"
-    )
-    assert PoolDispatch.objects.count() == 1
+    assert set(Bid.objects.values_list("status", flat=True)) == {"submitted"}
+    assert BidPlan.objects.get().status == "submitted"

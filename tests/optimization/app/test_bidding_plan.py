@@ -115,6 +115,19 @@ def test_bid_plan_request_runs_a_job_storing_curves_offers_schedule_and_risk(
     assert risk["cvarEur"] >= risk["expectedCostEur"] - 0.01
     assert job["resultSummary"]["curves"] == 24
     assert any("residual block bootstrap" in note for note in plan["assumptions"])
+    # diagnostics: every MTU's highest buy price with its reason; nothing bought at the cap
+    # unless it is a must-buy (this pool's boiler covers the heat, so none is)
+    explained = stored.diagnostics["curves"]
+    assert [d["period_start_at"] for d in explained] == [
+        c["deliveryStartAt"].replace("+00:00", "Z") for c in curves
+    ]
+    reasons = {"backup_value", "storage_value", "reserve_opportunity", "scenario_plan", "none"}
+    for diagnosis, curve in zip(explained, curves, strict=True):
+        assert diagnosis["highest_buy_reason"] in reasons, diagnosis
+        top = curve["points"][-1]
+        assert top["priceEurPerMwh"] == 4000.0 and top["volumeMw"] == 0.0
+        if diagnosis["highest_buy_price_eur_per_mwh"] is None:
+            assert diagnosis["zero_volume_reason"], diagnosis
 
 
 @pytest.mark.parametrize(
@@ -162,7 +175,7 @@ def _empty_pool(world):
         ({"scenarioCount": 0}, None, "scenario_count", "must be between 1 and 50, got 0"),
         ({"productCodes": ["fcr_dk1"]}, None, "product_codes[0]",
          "'fcr_dk1' is not a reserve product enabled on market account 'North BRP'"),
-        ({}, _empty_pool, "pool_id", "pool 'North pool' has no heat pumps"),
+        ({}, _empty_pool, "pool_id", "pool 'North pool' has no heat pumps over delivery day 2024-01-15"),
         ({}, _delete_heat, "heat_demand_series_id",
          "site 'North plant' has no heat demand series; give heat_demand_series_id"),
         ({"deliveryDay": "2024-03-01"}, None, "price_series_id",
@@ -205,7 +218,7 @@ def test_demo_pool_gets_a_bid_plan(db, token_client, django_capture_on_commit_ca
     from ainergy.demo.seed import seed_demo
 
     aggregator, _ = seed_demo(email="demo@example.com", password="pw-demo-123")
-    pool = Pool.objects.get(tenant=aggregator)
+    pool = Pool.objects.get(tenant=aggregator, name="Aarhus heat pumps")
     client = token_client(aggregator)
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -220,10 +233,9 @@ def test_demo_pool_gets_a_bid_plan(db, token_client, django_capture_on_commit_ca
             },
         )
     plan = client.execute(READ, {"id": body["data"]["bidPlanRequest"]["id"]})["data"]["bidPlan"]
-    # then: mFRR up is the one enabled product with a price series; FCR and aFRR are noted
+    # then: the account's products are those the demo sample prices in DK1 (mFRR up and down)
     assert plan["job"]["status"] == "SUCCEEDED", plan["job"]
-    assert body["data"]["bidPlanRequest"]["productCodes"] == ["mfrr_up"]
-    assert any("afrr_up enabled but no capacity price series" in n for n in plan["assumptions"])
+    assert body["data"]["bidPlanRequest"]["productCodes"] == ["mfrr_down", "mfrr_up"]
     assert len(plan["dayAheadCurves"]) == 24 and len(plan["periods"]) == 5 * 24
     for curve in plan["dayAheadCurves"]:
         assert_valid_nord_pool_curve(curve["points"])

@@ -423,6 +423,32 @@ def afrr_records() -> list[dict]:
     ]
 
 
+def fcr_nd_records() -> list[dict]:
+    """Real DK2 FCR-N and FCR-D up prices (2021) as ``FcrNdDK2`` records: one ``Total`` row per
+    product and hour, plus a ``D-1 early`` row at another price that the filter must drop."""
+    records = []
+    for row in read_rows("fcr_n_fcr_d_up_dk2_2021_03.csv").itertuples():
+        for product, price, dkk in (
+            ("FCR-N", row.fcr_n_price_eur_per_mw, row.fcr_n_price_dkk_per_mw),
+            ("FCR-D upp", row.fcr_d_up_price_eur_per_mw, row.fcr_d_up_price_dkk_per_mw),
+        ):
+            for auction, factor in (("Total", 1.0), ("D-1 early", 2.0)):
+                records.append(
+                    {
+                        "HourUTC": _utc(row.time_utc),
+                        "HourDK": _local(row.time_utc),
+                        "PriceArea": row.price_area,
+                        "ProductName": product,
+                        "AuctionType": auction,
+                        "PurchasedVolumeLocal": 20.0,
+                        "PurchasedVolumeTotal": 200.0,
+                        "PriceTotalEUR": price * factor,
+                        "PriceTotalDKK": dkk * factor,
+                    }
+                )
+    return records
+
+
 def co2_prognosis_records() -> list[dict]:
     return [
         {

@@ -573,3 +573,38 @@ def test_naive_window_is_rejected(eds):
         eds.fetch_series("elspotprices", start_at=dt.datetime(2024, 3, 30), end_at=at(2024, 3, 31))
     # then
     assert str(caught.value) == "start_at: naive datetime; give a UTC offset or time zone"
+
+
+def test_fcr_dk1_prices_from_the_fcrdk1_dataset(fake_apis, http):
+    # given FcrDK1 records (4-hour blocks published per hour; values made up for the format)
+    fake_apis.eds_records["FcrDK1"] = [
+        {
+            "HourUTC": f"2024-01-14T{hour:02d}:00:00",
+            "HourDK": f"2024-01-14T{hour + 1:02d}:00:00",
+            "FCRdomestic_MW": 5.0,
+            "FCRabroad_MW": 24.0,
+            "FCRcross_EUR": 18.22 if hour < 3 else 13.0,
+            "FCRcross_DKK": 135.9,
+            "FCRdk_EUR": 3.69 if hour < 3 else 11.62,
+            "FCRdk_DKK": 27.5,
+        }
+        for hour in range(23)
+    ]
+    client = EnergiDataServiceClient(base_url=fake_apis.url, http=http)
+    # when
+    batches = client.fetch_series(
+        "fcr_dk1", start_at=at(2024, 1, 14, 0), end_at=at(2024, 1, 14, 5), zones=["DK1", "DK2"]
+    )
+    # then the Danish price, named after the product, in DK1, without a zone filter
+    assert [(b.series_key, b.values, b.zone) for b in batches] == [
+        ("fcr_dk1_capacity_price_eur_per_mw_h:DK1", [3.69, 3.69, 3.69, 11.62, 11.62], "DK1")
+    ]
+    assert "filter" not in fake_apis.requests_to("/dataset/FcrDK1")[0].query
+    # and the cross-border price is one configuration change away
+    cross = dataset_spec("fcr_dk1")
+    cross = dataclasses.replace(
+        cross, values=(dataclasses.replace(cross.values[0], field="FCRcross_EUR"),)
+    )
+    assert client.fetch_series(cross, start_at=at(2024, 1, 14, 2), end_at=at(2024, 1, 14, 4))[
+        0
+    ].values == [18.22, 13.0]

@@ -162,3 +162,63 @@ def test_bad_metering_point_ids_are_refused(tenant):
         )
     assert str(error.value) == "metering_point_ids[0]: '12345' is not an 18-digit metering point id"
     assert MeterDataAuthorization.objects.count() == 0
+
+
+def test_every_reserve_product_finds_its_synced_capacity_prices(eds):
+    # given the reserve datasets in the API's format: real mFRR (DK1, DK2, with the down price),
+    # aFRR (DK2) and FCR-N / FCR-D up (DK2, 2021) rows; FcrDK1 and FCR-D down with made-up values
+    from ainergy.markets.models import BiddingZone, MarketProduct
+    from ainergy.timeseries.sync import market_data_sync
+    from optimization.services.bidding_data import capacity_price_series
+    from tests.timeseries.connectors.conftest import fcr_nd_records
+
+    eds.eds_records["mFRRCapacityMarket"] = [
+        {**record, "mFRR_DownPriceEUR": 0.0} for record in mfrr_records()
+    ]
+    nd = fcr_nd_records()
+    eds.eds_records["FcrNdDK2"] = nd + [
+        {**record, "ProductName": "FCR-D ned", "PriceTotalEUR": 1.5}
+        for record in nd
+        if record["ProductName"] == "FCR-N"
+    ]
+    eds.eds_records["FcrDK1"] = [
+        {"HourUTC": f"2021-03-09T{hour:02d}:00:00", "HourDK": "", "FCRdk_EUR": 9.5}
+        for hour in range(24)
+    ]
+    days = {
+        "mfrr_capacity": "2024-10-27T12:00:00+00:00",
+        "afrr_capacity": "2024-10-03T12:00:00+00:00",
+        "fcr_dk1": "2021-03-09T12:00:00+00:00",
+        "fcr_n_dk2": "2021-03-09T12:00:00+00:00",
+        "fcr_d_up_dk2": "2021-03-09T12:00:00+00:00",
+        "fcr_d_down_dk2": "2021-03-09T12:00:00+00:00",
+    }
+    # when each feed syncs
+    for feed, now in days.items():
+        market_data_sync(feed=feed, now=dt.datetime.fromisoformat(now))
+    # then every capacity product finds a priced public series in each zone the API served
+    found = {}
+    for product in MarketProduct.objects.filter(is_capacity_product=True).order_by("code"):
+        for zone in BiddingZone.objects.order_by("code"):
+            series = capacity_price_series(product, zone)
+            if series is not None:
+                found[(product.code, zone.code)] = (
+                    series.key,
+                    Observation.objects.filter(series=series).count(),
+                )
+    assert found == {
+        ("afrr_down", "DK2"): ("afrr-down-capacity-price-eur-per-mw-h-dk2-60min", 48),
+        ("afrr_up", "DK2"): ("afrr-up-capacity-price-eur-per-mw-h-dk2-60min", 48),
+        ("fcr_d_down", "DK2"): ("fcr-d-down-capacity-price-eur-per-mw-h-dk2-60min", 48),
+        ("fcr_d_up", "DK2"): ("fcr-d-up-capacity-price-eur-per-mw-h-dk2-60min", 48),
+        ("fcr_dk1", "DK1"): ("fcr-dk1-capacity-price-eur-per-mw-h-dk1-60min", 24),
+        ("fcr_n", "DK2"): ("fcr-n-capacity-price-eur-per-mw-h-dk2-60min", 48),
+        ("mfrr_down", "DK1"): ("mfrr-down-capacity-price-eur-per-mw-h-dk1-60min", 49),
+        ("mfrr_down", "DK2"): ("mfrr-down-capacity-price-eur-per-mw-h-dk2-60min", 49),
+        ("mfrr_up", "DK1"): ("mfrr-up-capacity-price-eur-per-mw-h-dk1-60min", 49),
+        ("mfrr_up", "DK2"): ("mfrr-up-capacity-price-eur-per-mw-h-dk2-60min", 49),
+    }
+    # and the auction filter kept the Total prices (real FCR-N of 2021-03-09 00:00 UTC)
+    fcr_n = Series.objects.get(key="fcr-n-capacity-price-eur-per-mw-h-dk2-60min")
+    first = Observation.objects.filter(series=fcr_n).order_by("time").first()
+    assert (first.time, first.value) == (dt.datetime(2021, 3, 8, 23, tzinfo=dt.UTC), 16.72)
