@@ -9,7 +9,6 @@ CPU); introspection open to anonymous callers in production.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -196,15 +195,9 @@ def test_introspection_is_refused_unless_enabled(tenant, token_client, client, s
 
 @pytest.mark.parametrize(("value", "expected"), [(None, "False"), ("1", "True")])
 def test_introspection_is_off_in_production_unless_enabled(value, expected):
-    env = {
-        **os.environ,
-        "SECRET_KEY": "x" * 50,
-        "DATABASE_URL": "postgresql://u@h/d",
-        "REDIS_URL": "redis://h/0",
-        "ALLOWED_HOSTS": "example.org",
-        "DJANGO_SETTINGS_MODULE": "ainergy.settings.production",
-    }
-    env.pop("DEBUG", None)
+    from tests.deployment.conftest import production_env
+
+    env = production_env()
     env.pop("GRAPHQL_INTROSPECTION", None)
     if value is not None:
         env["GRAPHQL_INTROSPECTION"] = value
