@@ -11,9 +11,11 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from ainergy.assets.graphql.mutations import Mutation as AssetsMutation
 from ainergy.assets.graphql.queries import Query as AssetsQuery
+from ainergy.graphql import paths
 from ainergy.graphql.audit import AuditExtension
 from ainergy.graphql.errors import ErrorFormatter, is_unexpected
 from ainergy.graphql.limits import QueryCostLimiter
+from ainergy.graphql.nodes import Query as NodesQuery
 from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
 from ainergy.jobs.graphql.queries import Query as JobsQuery
 from ainergy.markets.graphql.mutations import Mutation as MarketsMutation
@@ -32,6 +34,7 @@ from tenants.graphql.queries import Query as TenantsQuery
 Query = merge_types(
     "Query",
     (
+        NodesQuery,
         TenantsQuery,
         JobsQuery,
         MarketsQuery,
@@ -55,6 +58,10 @@ Mutation = merge_types(
         BiddingMutation,
     ),
 )
+
+
+# Errors of every field with arguments name the GraphQL input path (see ainergy.graphql.paths).
+paths.install(Query, Mutation)
 
 
 class AinergySchema(strawberry.Schema):

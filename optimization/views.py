@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 
-from ainergy.common.errors import NotFoundError, ValidationError
+from ainergy.common.errors import ValidationError
+from ainergy.common.ids import global_id, rest_pk
 from ainergy.common.rest import json_endpoint
 from optimization.selectors.household import (
     household_schedule_latest,
@@ -15,27 +14,17 @@ from optimization.selectors.household import (
 )
 
 
-def _site_pk(value: str) -> int:
-    """A site's primary key from its number or its GraphQL global id (base64 ``Site:<pk>``)."""
-    if value.isdigit():
-        return int(value)
-    try:
-        type_name, _, pk = base64.b64decode(value, validate=True).decode().partition(":")
-        if type_name != "Site" or not pk.isdigit():
-            raise ValueError(type_name)
-        return int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise NotFoundError("Site not found.") from None
-
-
 def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @json_endpoint(methods=("GET",), grant="read")
 def household_schedule(request, principal, site_id: str):
-    """GET /api/v1/households/<site id>/schedule?day=YYYY-MM-DD (local delivery day)."""
-    site = site_get(principal.tenant, _site_pk(site_id))
+    """GET /api/v1/households/<site id>/schedule?day=YYYY-MM-DD (local delivery day).
+
+    The site id is its global id (a bare number is accepted too); ids in the answer are global.
+    """
+    site = site_get(principal.tenant, rest_pk(site_id, "Site", "site_id"))
     day_text = request.GET.get("day")
     if not day_text:
         raise ValidationError("day", "missing; give the local delivery day as YYYY-MM-DD")
@@ -46,10 +35,10 @@ def household_schedule(request, principal, site_id: str):
     schedule = household_schedule_latest(principal.tenant, site=site, delivery_day=day)
     step = dt.timedelta(minutes=schedule.step_minutes)
     return {
-        "site_id": site.pk,
+        "site_id": global_id(site),
         "delivery_day": day.isoformat(),
         "step_minutes": schedule.step_minutes,
-        "schedule_id": schedule.pk,
+        "schedule_id": global_id(schedule),
         "planned_at": _utc(schedule.job.finished_at or schedule.created_at),
         "total_cost_eur": schedule.total_cost_eur,
         "periods": [

@@ -3,16 +3,12 @@ and a bid plan's day-ahead curves as a Nord Pool-style file."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 
 from django.http import HttpResponse
 
-from ainergy.common.errors import (
-    NotFoundError,
-    ValidationError,
-)
+from ainergy.common.errors import ValidationError
+from ainergy.common.ids import global_id, rest_pk
 from ainergy.common.rest import json_endpoint
 from optimization.selectors.bidding import (
     bid_plan_bids,
@@ -47,10 +43,10 @@ def heat_pump_schedule(request, principal, device_id: str):
     step = dt.timedelta(minutes=dispatch.bid_plan.mtu_minutes)
     return {
         "device_id": pump.device_id,
-        "heat_pump_id": pump.pk,
+        "heat_pump_id": global_id(pump),
         "delivery_day": day.isoformat(),
         "mtu_minutes": dispatch.bid_plan.mtu_minutes,
-        "pool_dispatch_id": dispatch.pk,
+        "pool_dispatch_id": global_id(dispatch),
         "dispatched_at": _utc(dispatch.job.finished_at or dispatch.created_at),
         "periods": [
             {
@@ -67,23 +63,10 @@ def heat_pump_schedule(request, principal, device_id: str):
     }
 
 
-def _bid_plan_pk(value: str) -> int:
-    """A bid plan's primary key from its number or its GraphQL global id (``BidPlan:<pk>``)."""
-    if value.isdigit():
-        return int(value)
-    try:
-        type_name, _, pk = base64.b64decode(value, validate=True).decode().partition(":")
-        if type_name != "BidPlan" or not pk.isdigit():
-            raise ValueError(type_name)
-        return int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise NotFoundError("Bid plan not found.") from None
-
-
 @json_endpoint(methods=("GET",), grant="read")
 def bid_plan_curves(request, principal, bid_plan_id: str):
     """GET /api/v1/bid-plans/<id>/curves?format=csv|json: the curve order as a download."""
-    plan = bid_plan_get(principal.tenant, _bid_plan_pk(bid_plan_id))
+    plan = bid_plan_get(principal.tenant, rest_pk(bid_plan_id, "BidPlan", "bid_plan_id"))
     export_format = request.GET.get("format", "csv")
     text = bid_plan_export(plan, bid_plan_bids(plan), export_format)
     content_type = "text/csv" if export_format == "csv" else "application/json"

@@ -32,7 +32,7 @@ from ainergy.assets.models import (
     ThermalStorage,
 )
 from ainergy.assets.selectors import asset_get
-from ainergy.common.errors import NotFoundError, ValidationError
+from ainergy.common.errors import Issues, NotFoundError, ValidationError
 from ainergy.markets.models import MarketAccount
 
 
@@ -118,44 +118,53 @@ def _check_fractions(instance, low: str, high: str, *middle: str) -> None:
     values = [getattr(instance, name) for name in ordered]
     pairs = list(zip(ordered, values, strict=True))
     for (name_a, a), (name_b, b) in zip(pairs, pairs[1:], strict=False):
-        if a > b:
+        if _finite(a) and _finite(b) and a > b:
             raise ValidationError(name_a, f"must not exceed {name_b} ({a:g} > {b:g})")
 
 
-def _validate_heat_pump(tenant, pump: HeatPump) -> None:
-    if pump.power_min_kw > pump.power_max_kw:
-        raise ValidationError(
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _validate_heat_pump(tenant, pump: HeatPump, issues: Issues) -> None:
+    if (
+        _finite(pump.power_min_kw)
+        and _finite(pump.power_max_kw)
+        and pump.power_min_kw > pump.power_max_kw
+    ):
+        issues.add(
             "power_min_kw",
             f"minimum load {pump.power_min_kw:g} kW exceeds maximum {pump.power_max_kw:g} kW",
         )
     if pump.cop_model == HeatPump.CopModel.CARNOT and pump.carnot_quality_grade is None:
-        raise ValidationError("carnot_quality_grade", "required for the Carnot COP model")
+        issues.add("carnot_quality_grade", "required for the Carnot COP model")
     if pump.cop_model == HeatPump.CopModel.TABLE:
-        _validate_cop_table(pump.cop_table)
+        with issues.collect():
+            _validate_cop_table(pump.cop_table)
     for side in ("source", "sink"):
         mode = getattr(pump, f"{side}_temperature_mode")
         if (
             mode == HeatPump.TemperatureSource.FIXED
             and getattr(pump, f"{side}_temperature_c") is None
         ):
-            raise ValidationError(
-                f"{side}_temperature_c", f"required when the {side} temperature is fixed"
-            )
+            issues.add(f"{side}_temperature_c", f"required when the {side} temperature is fixed")
         series = getattr(pump, f"{side}_temperature_series")
         if mode == HeatPump.TemperatureSource.SERIES:
             if series is None:
-                raise ValidationError(
+                issues.add(
                     f"{side}_temperature_series",
                     f"required when the {side} temperature is a series",
                 )
-            if series.tenant_id not in (None, tenant.pk):
+            elif series.tenant_id not in (None, tenant.pk):
                 raise NotFoundError("Series not found.", {"field": f"{side}_temperature_series"})
     if (
         pump.sink_temperature_mode == HeatPump.TemperatureSource.FIXED
         and pump.source_temperature_mode == HeatPump.TemperatureSource.FIXED
+        and _finite(pump.sink_temperature_c)
+        and _finite(pump.source_temperature_c)
         and pump.sink_temperature_c <= pump.source_temperature_c
     ):
-        raise ValidationError("sink_temperature_c", "must be above the source temperature")
+        issues.add("sink_temperature_c", "must be above the source temperature")
 
 
 def _validate_cop_table(table) -> None:
@@ -163,30 +172,44 @@ def _validate_cop_table(table) -> None:
         raise ValidationError(
             "cop_table", "give at least one {source_temperature_c, sink_temperature_c, cop} point"
         )
+    issues = Issues()
     for position, point in enumerate(table):
         where = f"cop_table[{position}]"
         if not isinstance(point, Mapping):
-            raise ValidationError(where, "expected an object")
+            issues.add(where, "expected an object")
+            continue
         for key in ("source_temperature_c", "sink_temperature_c", "cop"):
             if key not in point:
-                raise ValidationError(f"{where}.{key}", "missing")
-            Range().check(f"{where}.{key}", point[key])
-        Range(1.0, 20.0).check(f"{where}.cop", point["cop"])
+                issues.add(f"{where}.{key}", "missing")
+                continue
+            with issues.collect():
+                Range().check(f"{where}.{key}", point[key])
+        if "cop" in point and _finite(point["cop"]):
+            with issues.collect():
+                Range(1.0, 20.0).check(f"{where}.cop", point["cop"])
+    issues.raise_if_any()
 
 
 def _validate(tenant, instance) -> None:
+    """Every rule of the asset; all broken ones are reported together."""
+    issues = Issues()
     for field, rule in RULES[type(instance)].items():
-        rule.check(field, getattr(instance, field))
-    if isinstance(instance, HeatPump):
-        _validate_heat_pump(tenant, instance)
-    elif isinstance(instance, ThermalStorage):
-        _check_fractions(instance, "soc_min_fraction", "soc_max_fraction", "soc_initial_fraction")
-        if instance.heat_pump_id and instance.heat_pump.site_id != instance.site_id:
-            raise ValidationError("heat_pump", "must stand on the storage's site")
-    elif isinstance(instance, Battery):
-        _check_fractions(instance, "soc_min_fraction", "soc_max_fraction")
-    elif isinstance(instance, EvCharger):
-        _validate_ev_charger(instance)
+        with issues.collect():
+            rule.check(field, getattr(instance, field))
+    with issues.collect():
+        if isinstance(instance, HeatPump):
+            _validate_heat_pump(tenant, instance, issues)
+        elif isinstance(instance, ThermalStorage):
+            _check_fractions(
+                instance, "soc_min_fraction", "soc_max_fraction", "soc_initial_fraction"
+            )
+            if instance.heat_pump_id and instance.heat_pump.site_id != instance.site_id:
+                issues.add("heat_pump", "must stand on the storage's site")
+        elif isinstance(instance, Battery):
+            _check_fractions(instance, "soc_min_fraction", "soc_max_fraction")
+        elif isinstance(instance, EvCharger) and not issues:
+            _validate_ev_charger(instance)
+    issues.raise_if_any()
 
 
 def _validate_ev_charger(charger: EvCharger) -> None:
@@ -243,6 +266,8 @@ def _apply(tenant, instance, data: Mapping[str, Any]) -> None:
                 model_field = instance._meta.get_field(key)
             except Exception:
                 raise ValidationError(key, "unknown field") from None
+            if value is None and isinstance(model_field, models.CharField) and not model_field.null:
+                value = ""  # optional text inputs: null means "none"
             if model_field.choices and value not in {choice for choice, _ in model_field.choices}:
                 allowed = ", ".join(str(choice) for choice, _ in model_field.choices)
                 raise ValidationError(key, f"must be one of {allowed}; got {value!r}")

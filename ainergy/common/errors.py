@@ -28,7 +28,13 @@ class ApplicationError(Exception):
 
 
 class ValidationError(ApplicationError):
-    """Bad input: names the offending field and the reason."""
+    """Bad input: names each offending field and the reason.
+
+    One error may carry several ``issues`` (``(field, reason)`` pairs), so that a caller learns
+    everything wrong with an input at once. ``field`` is a Python path into the input
+    (``heat_pumps[1].carnot_quality_grade``); the GraphQL layer turns it into the GraphQL path.
+    ``field`` and ``reason`` are those of the first issue.
+    """
 
     code = "VALIDATION_ERROR"
 
@@ -36,6 +42,71 @@ class ValidationError(ApplicationError):
         super().__init__(f"{field}: {reason}", {"field": field, "reason": reason, **(extra or {})})
         self.field = field
         self.reason = reason
+        self.issues: list[tuple[str, str]] = [(field, reason)]
+
+    @classmethod
+    def of(cls, issues: list[tuple[str, str]]) -> ValidationError:
+        """One error listing every issue (at least one), in the order found."""
+        if not issues:
+            raise ValueError("a ValidationError needs at least one issue")
+        error = cls(*issues[0])
+        error.issues = list(issues)
+        if len(issues) > 1:
+            error.message = "; ".join(f"{field}: {reason}" for field, reason in issues)
+            error.args = (error.message,)
+        return error
+
+
+class Issues:
+    """Collects the validation issues of one input, then raises them together.
+
+    >>> issues = Issues()
+    >>> with issues.collect():      # a ValidationError raised inside is recorded, not raised
+    ...     check_something()
+    >>> issues.add("power_kw", "must be positive")
+    >>> issues.raise_if_any()       # one ValidationError listing all of them
+    """
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def add(self, field: str, reason: str) -> None:
+        self.items.append((field, reason))
+
+    def collect(self, prefix: str = ""):
+        return _Collect(self, prefix)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ValidationError.of(self.items)
+
+
+class _Collect:
+    def __init__(self, issues: Issues, prefix: str) -> None:
+        self.issues = issues
+        self.prefix = prefix
+
+    def __enter__(self) -> Issues:
+        return self.issues
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if isinstance(error, ValidationError):
+            for field, reason in error.issues:
+                self.issues.add(join_path(self.prefix, field), reason)
+            return True
+        return False
+
+
+def join_path(prefix: str, field: str) -> str:
+    """``join_path("heat_pumps[1]", "kind")`` → ``heat_pumps[1].kind``; indices stay attached."""
+    if not prefix:
+        return field
+    if not field:
+        return prefix
+    return f"{prefix}{field}" if field.startswith("[") else f"{prefix}.{field}"
 
 
 class PayloadTooLargeError(ApplicationError):

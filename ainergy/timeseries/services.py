@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ainergy.common.errors import NotFoundError, ValidationError
+from ainergy.common.errors import Issues, NotFoundError, ValidationError
 from ainergy.timeseries import timescale
 from ainergy.timeseries.kinds import get_kind
 from ainergy.timeseries.models import ForecastValue, Observation, Series
@@ -272,24 +272,27 @@ def observations_ingest(
         )
     seen_series: set[int] = set()
     frames = []
+    issues = Issues()  # every batch is checked; all problems are reported together
     for position, batch in enumerate(batches):
-        series = _writable_series(tenant, batch.series)
-        if series.pk in seen_series:
-            raise ValidationError(
-                f"{field}[{position}].series", "the same series appears twice in one request"
+        with issues.collect():
+            series = _writable_series(tenant, batch.series)
+            if series.pk in seen_series:
+                raise ValidationError(
+                    f"{field}[{position}].series", "the same series appears twice in one request"
+                )
+            seen_series.add(series.pk)
+            frames.append(
+                (
+                    series,
+                    validate_points(
+                        batch.points,
+                        kind=series.kind,
+                        resolution_minutes=series.resolution_minutes,
+                        field=f"{field}[{position}].points",
+                    ),
+                )
             )
-        seen_series.add(series.pk)
-        frames.append(
-            (
-                series,
-                validate_points(
-                    batch.points,
-                    kind=series.kind,
-                    resolution_minutes=series.resolution_minutes,
-                    field=f"{field}[{position}].points",
-                ),
-            )
-        )
+    issues.raise_if_any()
     received_at = timezone.now()
     return [
         observations_write_frame(

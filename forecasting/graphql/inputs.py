@@ -1,24 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
-from strawberry import relay
 
+from ainergy.graphql.vocabulary import choices_enum
+from forecasting.models import ForecastModelName
 
-@strawberry.enum(name="ForecastModel")
-class ForecastModelEnum(Enum):
-    SEASONAL_NAIVE = "seasonal_naive"
-    SEASONAL_NAIVE_7D = "seasonal_naive_7d"
-    TEMPERATURE_REGRESSION = "temperature_regression"
-    PROPHET = "prophet"
-    PROPHET_LAGGED = "prophet_lagged"
+ForecastModelEnum = choices_enum(
+    "ForecastModel",
+    "The forecasting model of a run (see docs/forecasting.md).",
+    ForecastModelName,
+)
 
 
 @strawberry.input
 class ForecastRunRequestInput:
-    series_id: relay.GlobalID
+    series_id: strawberry.ID = strawberry.field(description="Series to forecast.")
     issued_at: dt.datetime
     model_name: ForecastModelEnum = ForecastModelEnum.SEASONAL_NAIVE
     delivery_day: dt.date | None = strawberry.field(
@@ -27,7 +25,9 @@ class ForecastRunRequestInput:
     horizon_hours: int | None = strawberry.field(
         default=None, description="Hours from the issue time (instead of deliveryDay)"
     )
-    regressor_series_ids: list[relay.GlobalID] = strawberry.field(default_factory=list)
+    regressor_series_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Series used as regressors (e.g. outdoor temperature)."
+    )
     history_days: int = 365
     quantiles: list[float] = strawberry.field(default_factory=lambda: [0.1, 0.5, 0.9])
     scenario_count: int = 0

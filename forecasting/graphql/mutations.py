@@ -18,15 +18,15 @@ class Mutation:
     def forecast_run_request(self, info: Info, input: ForecastRunRequestInput) -> ForecastRunType:
         """Queue a forecast of a series issued at ``issuedAt``; the job stores its values."""
         tenant = info.context.tenant
-        series = series_get(tenant, decode_id(input.series_id, "Series", "Series"))
+        series = series_get(tenant, decode_id(input.series_id, "Series", "series_id"))
         if len(input.regressor_series_ids) > services.MAX_REGRESSORS:
             raise ValidationError(
                 "regressor_series_ids",
                 f"at most {services.MAX_REGRESSORS} regressors, got {len(input.regressor_series_ids)}",
             )
         regressors = [
-            series_get(tenant, decode_id(gid, "Series", "Series"))
-            for gid in input.regressor_series_ids
+            series_get(tenant, decode_id(gid, "Series", f"regressor_series_ids[{position}]"))
+            for position, gid in enumerate(input.regressor_series_ids)
         ]
         run = services.forecast_run_request(
             tenant=tenant,

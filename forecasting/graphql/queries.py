@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
 import strawberry
 import strawberry_django
-from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
 from ainergy.graphql.context import Info
@@ -20,11 +20,11 @@ from forecasting.graphql.types import (
     ScenarioValues,
 )
 
+RunId = Annotated[strawberry.ID, strawberry.argument(description="The forecast run's id.")]
 
-def _run(info: Info, id: relay.GlobalID):
-    return selectors.forecast_run_get(
-        info.context.tenant, decode_id(id, "ForecastRun", "Forecast run")
-    )
+
+def _run(info: Info, id: str):
+    return selectors.forecast_run_get(info.context.tenant, decode_id(id, "ForecastRun"))
 
 
 def _floats(values) -> list[float | None]:
@@ -38,11 +38,11 @@ class Query:
     )
 
     @strawberry.field(extensions=[READ])
-    def forecast_run(self, info: Info, id: relay.GlobalID) -> ForecastRunType:
+    def forecast_run(self, info: Info, id: RunId) -> ForecastRunType:
         return _run(info, id)
 
     @strawberry.field(extensions=[READ])
-    def forecast_run_values(self, info: Info, id: relay.GlobalID) -> ForecastRunValues:
+    def forecast_run_values(self, info: Info, id: RunId) -> ForecastRunValues:
         """The run's point forecast, quantiles and scenarios on its horizon."""
         run = _run(info, id)
         index = selectors.horizon_index(run)
@@ -74,7 +74,7 @@ class Query:
         )
 
     @strawberry.field(extensions=[READ])
-    def forecast_run_accuracy(self, info: Info, id: relay.GlobalID) -> ForecastAccuracy:
+    def forecast_run_accuracy(self, info: Info, id: RunId) -> ForecastAccuracy:
         """MAE, RMSE, pinball loss per quantile and interval coverage against observations."""
         accuracy = selectors.forecast_run_accuracy(_run(info, id))
         return ForecastAccuracy(

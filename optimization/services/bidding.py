@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
-from ainergy.common.errors import InfeasibleError, ValidationError
+from ainergy.common.errors import InfeasibleError, Issues, ValidationError
+from ainergy.common.ids import global_id
 from ainergy.common.timegrid import LOCAL_TZ, delivery_day_bounds, delivery_day_periods
 from ainergy.jobs.services import JobContext, job_enqueue
 from ainergy.markets.models import Bid, MarketProduct
@@ -142,17 +143,24 @@ def bid_plan_request(
     heat_series = (
         None if heat_demand_series_id is None else series_get(tenant, heat_demand_series_id)
     )
+    issues = Issues()  # every scalar is checked; all problems are reported together
     if mtu_minutes not in MTU_MINUTES:
-        raise ValidationError("mtu_minutes", f"must be one of {MTU_MINUTES}, got {mtu_minutes}")
+        issues.add("mtu_minutes", f"must be one of {MTU_MINUTES}, got {mtu_minutes}")
     if not dt.date(2000, 1, 1) <= delivery_day <= dt.date(2100, 1, 1):
-        raise ValidationError("delivery_day", "must be between 2000-01-01 and 2100-01-01")
-    _check_range("scenario_count", scenario_count, 1, MAX_SCENARIOS)
-    if int(scenario_count) != scenario_count:
-        raise ValidationError("scenario_count", "expected a whole number")
-    _check_range("cvar_weight", cvar_weight, 0.0, 1.0)
-    _check_range("cvar_alpha", cvar_alpha, 0.0, 0.999)
-    _check_range("imbalance_penalty_eur_per_mwh", imbalance_penalty_eur_per_mwh, 0.0, 1000.0)
-    _check_range("seed", seed, 0, 2**31 - 1)
+        issues.add("delivery_day", "must be between 2000-01-01 and 2100-01-01")
+    with issues.collect():
+        _check_range("scenario_count", scenario_count, 1, MAX_SCENARIOS)
+        if int(scenario_count) != scenario_count:
+            raise ValidationError("scenario_count", "expected a whole number")
+    for name, value, low, high in (
+        ("cvar_weight", cvar_weight, 0.0, 1.0),
+        ("cvar_alpha", cvar_alpha, 0.0, 0.999),
+        ("imbalance_penalty_eur_per_mwh", imbalance_penalty_eur_per_mwh, 0.0, 1000.0),
+        ("seed", seed, 0, 2**31 - 1),
+    ):
+        with issues.collect():
+            _check_range(name, value, low, high)
+    issues.raise_if_any()
     notes: list[str] = []
     account = pool.market_account
     zone = pool.bidding_zone
@@ -405,7 +413,7 @@ def bid_plan_run(context: JobContext) -> dict[str, Any]:
     context.report_progress(0.9, "storing curves, reserve offers and the expected schedule")
     _store_plan(plan, problem, result, notes)
     return {
-        "bid_plan_id": plan.pk,
+        "bid_plan_id": global_id(plan),
         "periods": plan.period_count,
         "scenarios": scenarios.n_scenarios,
         "curves": len(result.curves),
@@ -598,7 +606,7 @@ def pool_dispatch_run(context: JobContext) -> dict[str, Any]:
     _store_dispatch(dispatch, result, heat_source)
     deviating = [t for t, reason in enumerate(result.deviation_reasons) if reason]
     return {
-        "pool_dispatch_id": dispatch.pk,
+        "pool_dispatch_id": global_id(dispatch),
         "periods": len(index),
         "heat_pumps": len(result.heat_pump_ids),
         "status": result.status,

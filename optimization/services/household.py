@@ -16,6 +16,7 @@ import numpy as np
 from django.db import transaction
 
 from ainergy.common.errors import ValidationError
+from ainergy.common.ids import global_id
 from ainergy.common.timegrid import delivery_day_periods
 from ainergy.jobs.services import JobContext, job_enqueue
 from ainergy.timeseries.models import Series
@@ -513,7 +514,7 @@ def sizing_study_run(context: JobContext) -> dict[str, Any]:
         ]
     )
     return {
-        "sizing_study_id": study.pk,
+        "sizing_study_id": global_id(study),
         "heat_pump": summary["design"]["heat_pump"],
         "total_cost_eur_per_year": summary["annual_cost_eur"]["total"],
         "pareto_points": len(front),
@@ -623,7 +624,7 @@ def household_schedule_run(context: JobContext) -> dict[str, Any]:
     context.report_progress(0.9, "storing the schedule")
     _store_schedule(schedule, problem, result, notes)
     return {
-        "household_schedule_id": schedule.pk,
+        "household_schedule_id": global_id(schedule),
         "periods": schedule.period_count,
         "total_cost_eur": schedule.total_cost_eur,
     }

@@ -1,25 +1,28 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from tenants.graphql.types import RoleEnum, ScopeEnum
 
 
-@strawberry.input
+@strawberry.input(description="Add a person (by e-mail) to the tenant.")
 class MembershipCreateInput:
-    email: str
-    role: RoleEnum
+    email: str = strawberry.field(description="The person's e-mail (an account is made if new).")
+    role: RoleEnum = strawberry.field(description="Role to give.")  # type: ignore[valid-type]
 
 
-@strawberry.input
+@strawberry.input(description="Change a member's role.")
 class MembershipUpdateInput:
-    id: relay.GlobalID
-    role: RoleEnum
+    id: strawberry.ID = strawberry.field(description="The membership's id.")
+    role: RoleEnum = strawberry.field(description="New role.")  # type: ignore[valid-type]
 
 
-@strawberry.input
+@strawberry.input(description="A new API token.")
 class ApiTokenCreateInput:
-    name: str
-    scopes: list[ScopeEnum]
-    expires_in_days: int | None = None
+    name: str = strawberry.field(description="Name, e.g. the app using it.")
+    scopes: list[ScopeEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="What the token may do (at least one)."
+    )
+    expires_in_days: int | None = strawberry.field(
+        default=None, description="Lifetime [days], 1 to 366; null: 90."
+    )

@@ -7,13 +7,24 @@ from strawberry_django.relay import DjangoListConnection
 from ainergy.common.errors import NotFoundError
 from ainergy.graphql.context import Info
 from ainergy.graphql.permissions import MANAGE, READ, RequireAuthenticated
-from tenants.graphql.types import ApiTokenType, MembershipType, MeType, RoleEnum, TenantType
+from tenants.graphql.types import (
+    ApiTokenType,
+    GrantEnum,
+    MembershipType,
+    MeType,
+    PrincipalKindEnum,
+    RoleEnum,
+    TenantType,
+)
 from tenants.selectors import user_memberships
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(extensions=[RequireAuthenticated()])
+    @strawberry.field(
+        extensions=[RequireAuthenticated()],
+        description="Who is calling: user or token, tenant, role and grants.",
+    )
     def me(self, info: Info) -> MeType:
         principal = info.context.principal
         user = principal.user
@@ -23,16 +34,16 @@ class Query:
             else [principal.tenant]
         )
         return MeType(
-            kind=principal.kind,
+            kind=PrincipalKindEnum(principal.kind),
             email=getattr(user, "email", None),
             tenant=principal.tenant,
             role=RoleEnum(principal.membership.role) if principal.membership else None,
-            grants=sorted(principal.grants),
+            grants=[GrantEnum(grant) for grant in sorted(principal.grants)],
             api_token_name=principal.api_token.name if principal.api_token else None,
             tenants_available=available,
         )
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(extensions=[READ], description="The tenant the caller acts in.")
     def tenant(self, info: Info) -> TenantType:
         tenant = info.context.principal.tenant
         if tenant is None:  # pragma: no cover - READ guarantees a tenant
@@ -40,8 +51,8 @@ class Query:
         return tenant
 
     memberships: DjangoListConnection[MembershipType] = strawberry_django.connection(
-        extensions=[READ]
+        extensions=[READ], description="The tenant's members."
     )
     api_tokens: DjangoListConnection[ApiTokenType] = strawberry_django.connection(
-        extensions=[MANAGE]
+        extensions=[MANAGE], description="The tenant's API tokens (owners only)."
     )

@@ -5,7 +5,7 @@ from strawberry import relay
 
 from ainergy.assets.models import HeatPump, Pool, Site, ThermalStorage
 
-SITE = "mutation($input: SiteInput!) { siteCreate(input: $input) { id name biddingZone { code } } }"
+SITE = "mutation($input: SiteInput!) { siteCreate(input: $input) { id name biddingZone } }"
 PUMP = "mutation($input: HeatPumpInput!) { heatPumpCreate(input: $input) { id name minimumLoadFraction kind } }"
 PUMP_UPDATE = "mutation($id: ID!, $input: HeatPumpPartialInput!) { heatPumpUpdate(id: $id, input: $input) { powerMaxKw minimumLoadFraction } }"
 STORAGE = "mutation($input: ThermalStorageInput!) { thermalStorageCreate(input: $input) { id } }"
@@ -38,7 +38,7 @@ def pump_input(site_id, **overrides):
     return {
         "siteId": site_id,
         "name": "HP1",
-        "kind": "large",
+        "kind": "LARGE",
         "powerMinKw": 400.0,
         "powerMaxKw": 1000.0,
         "carnotQualityGrade": 0.5,
@@ -60,19 +60,29 @@ def test_heat_pump_is_created_with_derived_minimum_load(client, site_id):
 @pytest.mark.parametrize(
     ("overrides", "field", "reason"),
     [
-        ({"powerMinKw": 1200.0}, "power_min_kw", "minimum load 1200 kW exceeds maximum 1000 kW"),
-        ({"powerMaxKw": -1.0}, "power_max_kw", "must be > 0, got -1"),
-        ({"carnotQualityGrade": 1.5}, "carnot_quality_grade", "must be ≤ 1, got 1.5"),
-        ({"kind": "jumbo"}, "kind", "must be one of large, household; got 'jumbo'"),
-        ({"sinkTemperatureC": 5.0}, "sink_temperature_c", "must be above the source temperature"),
         (
-            {"copModel": "table", "copTable": [{"source_temperature_c": 5, "cop": 3}]},
-            "cop_table[0].sink_temperature_c",
-            "missing",
+            {"powerMinKw": 1200.0},
+            "input.powerMinKw",
+            "minimum load 1200 kW exceeds maximum 1000 kW",
+        ),
+        ({"powerMaxKw": -1.0}, "input.powerMaxKw", "must be > 0, got -1"),
+        ({"carnotQualityGrade": 1.5}, "input.carnotQualityGrade", "must be ≤ 1, got 1.5"),
+        (
+            {"sinkTemperatureC": 5.0},
+            "input.sinkTemperatureC",
+            "must be above the source temperature",
         ),
         (
-            {"sourceTemperatureMode": "series"},
-            "source_temperature_series",
+            {
+                "copModel": "TABLE",
+                "copTable": [{"sourceTemperatureC": 5, "sinkTemperatureC": 60, "cop": 30}],
+            },
+            "input.copTable[0].cop",
+            "must be ≤ 20, got 30",
+        ),
+        (
+            {"sourceTemperatureMode": "SERIES"},
+            "input.sourceTemperatureSeriesId",
             "required when the source temperature is a series",
         ),
     ],
@@ -90,12 +100,12 @@ def test_bad_heat_pump_names_field_and_writes_nothing(client, site_id, overrides
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"capacityKwh": -5.0}, "capacity_kwh: must be > 0, got -5"),
+        ({"capacityKwh": -5.0}, "input.capacityKwh: must be > 0, got -5"),
         (
             {"socMinFraction": 0.6, "socMaxFraction": 0.5},
-            "soc_min_fraction: must not exceed soc_initial_fraction (0.6 > 0.5)",
+            "input.socMinFraction: must not exceed soc_initial_fraction (0.6 > 0.5)",
         ),
-        ({"lossFractionPerH": 1.5}, "loss_fraction_per_h: must be ≤ 1, got 1.5"),
+        ({"lossFractionPerH": 1.5}, "input.lossFractionPerH: must be ≤ 1, got 1.5"),
     ],
 )
 def test_bad_storage_is_refused(client, site_id, overrides, message):
@@ -124,7 +134,7 @@ def test_ev_charger_need_must_fit_the_plugged_hours(client, site_id):
     )
     assert (
         body["errors"][0]["message"]
-        == "ev_energy_need_kwh: 40 kWh cannot be charged in 8 h at 3.7 kW (at most 26.6 kWh)"
+        == "input.evEnergyNeedKwh: 40 kWh cannot be charged in 8 h at 3.7 kW (at most 26.6 kWh)"
     )
 
 
@@ -151,11 +161,11 @@ def test_pool_members_must_share_the_zone_and_be_large(client, site_id, tenant):
             "input": {
                 "name": "DK1 desk",
                 "biddingZone": "DK1",
-                "enabledProductCodes": ["day_ahead", "mfrr_up"],
+                "enabledProductCodes": ["DAY_AHEAD", "MFRR_UP"],
             }
         },
     )["data"]["marketAccountCreate"]
-    assert sorted(p["code"] for p in account["enabledProducts"]) == ["day_ahead", "mfrr_up"]
+    assert sorted(p["code"] for p in account["enabledProducts"]) == ["DAY_AHEAD", "MFRR_UP"]
     # when / then
     body = client.execute(
         POOL,
@@ -170,7 +180,7 @@ def test_pool_members_must_share_the_zone_and_be_large(client, site_id, tenant):
     )
     assert (
         body["errors"][0]["message"]
-        == "heat_pump_ids[1]: HP east stands in DK2, the pool bids in DK1"
+        == "input.heatPumpIds[1]: HP east stands in DK2, the pool bids in DK1"
     )
     assert Pool.objects.count() == 0
     body = client.execute(
@@ -190,9 +200,11 @@ def test_pool_members_must_share_the_zone_and_be_large(client, site_id, tenant):
 def test_market_account_refuses_products_of_another_zone(client):
     body = client.execute(
         ACCOUNT,
-        {"input": {"name": "DK1 desk", "biddingZone": "DK1", "enabledProductCodes": ["fcr_n"]}},
+        {"input": {"name": "DK1 desk", "biddingZone": "DK1", "enabledProductCodes": ["FCR_N"]}},
     )
-    assert body["errors"][0]["message"] == "enabled_product_codes[0]: fcr_n is not traded in DK1"
+    assert body["errors"][0]["message"] == (
+        "input.enabledProductCodes[0]: fcr_n is not traded in DK1"
+    )
 
 
 def test_catalogue_override_replaces_the_default_for_that_tenant_only(
@@ -213,7 +225,7 @@ def test_catalogue_override_replaces_the_default_for_that_tenant_only(
         query,
         {
             "input": {
-                "technology": "battery",
+                "technology": "BATTERY",
                 "name": "default",
                 "parameters": parameters,
                 "source": "supplier quote 2026",
@@ -237,14 +249,14 @@ def test_catalogue_override_is_checked_against_the_core(client):
         query,
         {
             "input": {
-                "technology": "battery",
+                "technology": "BATTERY",
                 "name": "default",
                 "parameters": {"lifetime_years": 10},
                 "source": "x",
             }
         },
     )
-    assert body["errors"][0]["extensions"]["field"].startswith("parameters.")
+    assert body["errors"][0]["extensions"]["field"].startswith("input.parameters.")
 
 
 def test_sites_list_query_count_is_constant(client, tenant):
@@ -265,14 +277,90 @@ def test_sites_list_query_count_is_constant(client, tenant):
             },
         )
     with CaptureQueriesContext(connection) as queries:
-        body = client.execute(
-            "{ sites(first: 50) { edges { node { name biddingZone { code } } } } }"
-        )
+        body = client.execute("{ sites(first: 50) { edges { node { name biddingZone } } } }")
     assert len(body["data"]["sites"]["edges"]) == 12
     assert len(queries.captured_queries) == 4  # + the audit log's record of the token's use
 
 
-def test_global_id_of_another_type_reads_as_not_found(client, site_id):
+def test_global_id_of_another_type_is_a_validation_error_naming_the_argument(client, site_id):
     wrong = str(relay.GlobalID("Job", relay.GlobalID.from_id(site_id).node_id))
     body = client.execute("mutation($id: ID!) { siteDelete(id: $id) { deletedId } }", {"id": wrong})
-    assert body["errors"][0]["message"] == "Site not found."
+    assert body["errors"][0]["extensions"] == {
+        "code": "VALIDATION_ERROR",
+        "field": "id",
+        "reason": "expected the id of a Site, got the id of a Job",
+    }
+    assert Site.objects.count() == 1
+
+
+@pytest.mark.parametrize("malformed", ["1", "not base64!", "U2l0ZQ==", "U2l0ZTp4"])
+def test_malformed_ids_are_validation_errors_naming_the_argument(client, site_id, malformed):
+    # "U2l0ZQ==" is base64 of "Site" (no primary key), "U2l0ZTp4" of "Site:x"
+    body = client.execute("query($id: ID!) { site(id: $id) { name } }", {"id": malformed})
+    assert body == {
+        "data": None,
+        "errors": [
+            {
+                "message": "id: not a valid id (ids are opaque strings handed out by this API)",
+                "locations": [{"line": 1, "column": 19}],
+                "path": ["site"],
+                "extensions": {
+                    "code": "VALIDATION_ERROR",
+                    "field": "id",
+                    "reason": "not a valid id (ids are opaque strings handed out by this API)",
+                },
+            }
+        ],
+    }
+
+
+def test_every_invalid_field_of_an_input_is_reported_at_once(client, site_id):
+    # given a heat pump with four mistakes (a negative maximum also undercuts the minimum)
+    body = client.execute(
+        PUMP,
+        {
+            "input": pump_input(
+                site_id,
+                powerMaxKw=-1.0,
+                carnotQualityGrade=None,
+                copMax=50.0,
+                sourceTemperatureC=None,
+            )
+        },
+    )
+    # then: one error per field, each with its GraphQL input path
+    assert [(e["extensions"]["field"], e["extensions"]["reason"]) for e in body["errors"]] == [
+        ("input.powerMaxKw", "must be > 0, got -1"),
+        ("input.copMax", "must be ≤ 20, got 50"),
+        ("input.powerMinKw", "minimum load 400 kW exceeds maximum -1 kW"),
+        ("input.carnotQualityGrade", "required for the Carnot COP model"),
+        ("input.sourceTemperatureC", "required when the source temperature is fixed"),
+    ]
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"VALIDATION_ERROR"}
+    assert HeatPump.objects.count() == 0
+
+
+def test_malformed_ids_inside_an_input_are_all_named(client, site_id):
+    body = client.execute(
+        POOL,
+        {
+            "input": {
+                "name": "Pool",
+                "biddingZone": "DK1",
+                "marketAccountId": "nope",
+                "heatPumpIds": ["x", site_id],
+            }
+        },
+    )
+    assert [(e["extensions"]["field"], e["extensions"]["reason"]) for e in body["errors"]] == [
+        ("input.marketAccountId", "not a valid id (ids are opaque strings handed out by this API)"),
+        ("input.heatPumpIds[0]", "not a valid id (ids are opaque strings handed out by this API)"),
+        ("input.heatPumpIds[1]", "expected the id of a HeatPump, got the id of a Site"),
+    ]
+    assert Pool.objects.count() == 0
+
+
+def test_unknown_enum_value_is_bad_user_input_not_internal(client, site_id):
+    body = client.execute(PUMP, {"input": pump_input(site_id, kind="jumbo")})
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert "HeatPumpKind" in body["errors"][0]["message"]

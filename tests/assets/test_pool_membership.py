@@ -58,7 +58,7 @@ def test_a_heat_pump_in_a_pool_is_refused_by_a_second_pool(tenant, world, token_
     extensions = body["errors"][0]["extensions"]
     assert (extensions["code"], extensions["field"], extensions["reason"]) == (
         "VALIDATION_ERROR",
-        "heat_pump_ids[0]",
+        "input.heatPumpIds[0]",
         "heat pump 'North HP2' is already in pool 'North pool' (since always, open-ended); "
         "a heat pump belongs to one pool at a time",
     )

@@ -148,10 +148,20 @@ def document(operation: str, field_name: str, field, arguments: dict) -> tuple[s
     return f"{head} {{ {call} {selection(field.type)} }}", variables
 
 
+# ``node`` / ``nodes`` take an id of any type: swept per node type below.
+ANY_TYPE_FIELDS = {"node", "nodes"}
+
+
 def all_fields():
     for operation, root in (("query", GRAPHQL.query_type), ("mutation", GRAPHQL.mutation_type)):
         for name in root.fields:
+            if operation == "query" and name in ANY_TYPE_FIELDS:
+                continue
             yield pytest.param(operation, name, id=f"{operation}.{name}")
+
+
+def test_any_type_fields_exist():
+    assert ANY_TYPE_FIELDS <= set(GRAPHQL.query_type.fields)
 
 
 def gid(type_name: str, obj) -> str:
@@ -304,3 +314,39 @@ def test_sweep_covers_tenant_scoped_models_with_types():
         )
     }
     assert exposed <= set(node_type_names())
+
+
+NODE_QUERY = "query Sweep($id: ID!) { node(id: $id) { __typename id } }"
+NODES_QUERY = "query Sweep($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
+
+
+def test_node_reads_another_tenants_ids_as_not_found(world):
+    # given every node type's foreign ids and ids of missing objects
+    before = snapshot(world["tenant"])
+    for type_name, ids in world["foreign_ids"].items():
+        for foreign in ids:
+            # when
+            attacked = world["attacker"].execute(NODE_QUERY, {"id": foreign})
+            baseline = world["attacker"].execute(
+                NODE_QUERY, {"id": world["missing_ids"][type_name][0]}
+            )
+            # then
+            assert attacked == baseline, (type_name, attacked, baseline)
+            assert attacked["data"] is None
+            assert attacked["errors"][0]["extensions"] == {"code": "NOT_FOUND"}, attacked
+    assert snapshot(world["tenant"]) == before
+
+
+def test_nodes_reads_another_tenants_ids_as_not_found(world):
+    # given one foreign id of every node type, and the same number of missing ids
+    types = sorted(world["foreign_ids"])
+    foreign = [world["foreign_ids"][name][0] for name in types]
+    missing = [world["missing_ids"][name][0] for name in types]
+    # when
+    attacked = world["attacker"].execute(NODES_QUERY, {"ids": foreign})
+    baseline = world["attacker"].execute(NODES_QUERY, {"ids": missing})
+    # then: null at every position, one NOT_FOUND per position, like missing objects
+    assert attacked == baseline
+    assert attacked["data"] == {"nodes": [None] * len(types)}
+    assert sorted(error["path"][1] for error in attacked["errors"]) == list(range(len(types)))
+    assert {error["extensions"]["code"] for error in attacked["errors"]} == {"NOT_FOUND"}

@@ -20,6 +20,7 @@ BOUNDED_LISTS = {
     "seriesValues",
     "dailyValues",
     "forecastValues",
+    "nodes",  # capped at GRAPHQL_MAX_PAGE_SIZE ids
 }
 
 

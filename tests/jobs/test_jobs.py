@@ -109,10 +109,10 @@ def test_unknown_job_kind_is_rejected(tenant):
 
 def test_graphql_request_validates_parameters_and_writes_nothing(tenant, token_client):
     body = token_client(tenant).execute(REQUEST, {"input": {"steps": 0}})
-    assert body["errors"][0]["message"] == "steps: must be between 1 and 20"
+    assert body["errors"][0]["message"] == "input.steps: must be between 1 and 20"
     assert body["errors"][0]["extensions"] == {
         "code": "VALIDATION_ERROR",
-        "field": "steps",
+        "field": "input.steps",
         "reason": "must be between 1 and 20",
     }
     assert Job.objects.count() == 0
@@ -125,7 +125,7 @@ def test_graphql_job_status_and_cancel(tenant, token_client):
 
     job_id = str(relay.GlobalID("Job", str(job.pk)))
     body = client.execute("query($id: ID!) { job(id: $id) { status kind } }", {"id": job_id})
-    assert body["data"]["job"] == {"status": "QUEUED", "kind": "diagnostic"}
+    assert body["data"]["job"] == {"status": "QUEUED", "kind": "DIAGNOSTIC"}
     body = client.execute("mutation($id: ID!) { jobCancel(id: $id) { status } }", {"id": job_id})
     assert body["data"]["jobCancel"] == {"status": "CANCELLED"}
 

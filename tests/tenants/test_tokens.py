@@ -51,8 +51,8 @@ def test_valid_token_authenticates_and_records_last_use(client, tenant):
     # then
     assert response.status_code == 200
     assert response.json()["data"]["me"] == {
-        "kind": "api_token",
-        "grants": ["ingest", "read"],
+        "kind": "API_TOKEN",
+        "grants": ["INGEST", "READ"],
         "tenant": {"slug": "alpha"},
         "apiTokenName": "meter gateway",
     }

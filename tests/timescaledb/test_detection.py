@@ -86,3 +86,37 @@ def test_this_database_reports_its_state_and_check_agrees():
     if not current.usable:
         assert timescale.aggregates_ready() is False
         timescale.sync()  # nothing to do, nothing fails
+
+
+@pytest.mark.django_db(transaction=True)  # the probe role must be committed to log in
+def test_an_unprivileged_application_role_can_ask():
+    """Production connects as a role that owns its database but is no superuser: it may not
+    read shared_preload_libraries, and detection must still answer (not abort migrate)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import uuid
+
+    import psycopg
+
+    from ainergy.common.db.backends.postgresql.base import STATE_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not cursor.fetchone()[0]:
+            pytest.skip("needs a superuser to create the probe role")
+    role = f"ainergy_probe_{uuid.uuid4().hex[:8]}"
+    params = connection.get_connection_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'probe'")
+    try:
+        with psycopg.connect(
+            host=params.get("host"), port=params.get("port"), dbname=params["dbname"],
+            user=role, password="probe", sslmode=params.get("sslmode", "prefer"),
+        ) as probe:  # fmt: skip
+            row = probe.execute(STATE_SQL).fetchone()
+        unprivileged = TimescaleState(*row)
+        assert unprivileged.usable == connection.timescaledb_state.usable
+        assert not unprivileged.creatable or unprivileged.available
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP ROLE {role}")

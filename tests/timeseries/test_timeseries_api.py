@@ -74,7 +74,7 @@ def test_resolution_finer_than_the_series_is_refused(client, heat_series):
     )
     assert (
         body["errors"][0]["message"]
-        == "resolution_minutes: must be a multiple of the series resolution (60 min)"
+        == "resolutionMinutes: must be a multiple of the series resolution (60 min)"
     )
 
 
@@ -91,10 +91,10 @@ def test_series_list_shows_own_and_public_series_filtered_by_kind(
         bidding_zone=zone,
     )
     series_create(tenant=other_tenant, key="their-heat", kind="heat_demand", resolution_minutes=60)
-    body = client.execute("{ series { edges { node { key isPublic biddingZone } } } }")
-    assert [edge["node"] for edge in body["data"]["series"]["edges"]] == [
+    body = client.execute("{ seriesList { edges { node { key isPublic biddingZone } } } }")
+    assert [edge["node"] for edge in body["data"]["seriesList"]["edges"]] == [
         {"key": "dk1-spot", "isPublic": True, "biddingZone": "DK1"},
         {"key": "plant-heat", "isPublic": False, "biddingZone": None},
     ]
-    body = client.execute("{ series(filters: {kind: heat_demand}) { edges { node { key } } } }")
-    assert [edge["node"]["key"] for edge in body["data"]["series"]["edges"]] == ["plant-heat"]
+    body = client.execute("{ seriesList(filters: {kind: HEAT_DEMAND}) { edges { node { key } } } }")
+    assert [edge["node"]["key"] for edge in body["data"]["seriesList"]["edges"]] == ["plant-heat"]

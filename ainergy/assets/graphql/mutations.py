@@ -1,8 +1,8 @@
 import datetime as dt
 from functools import partial
+from typing import Annotated
 
 import strawberry
-from strawberry import relay
 
 from ainergy.assets import lifecycle, models, services
 from ainergy.assets.graphql import inputs, types
@@ -58,56 +58,82 @@ for type_name, model, node_type, input_cls, partial_cls in ASSETS:
 def technology_catalogue_override(
     info: Info, input: inputs.CatalogueEntryInput
 ) -> types.TechnologyCatalogueEntryType:
-    return services.catalogue_entry_override(tenant=info.context.tenant, **strawberry.asdict(input))
+    return services.catalogue_entry_override(tenant=info.context.tenant, **input_data(input))
 
 
 _fields["technology_catalogue_override"] = strawberry.mutation(
-    resolver=technology_catalogue_override, extensions=[WRITE]
+    resolver=technology_catalogue_override,
+    extensions=[WRITE],
+    description="Store the tenant's own figures for a catalogue option (overrides the default).",
 )
 
 
+def _arg(description: str):
+    return strawberry.argument(description=description)
+
+
 def heat_pump_retire(
-    info: Info, id: relay.GlobalID, retired_at: dt.datetime | None = None
+    info: Info,
+    id: Annotated[strawberry.ID, _arg("The heat pump.")],
+    retired_at: Annotated[
+        dt.datetime | None, _arg("Retire from this instant (UTC offset); null: now.")
+    ] = None,
 ) -> types.HeatPumpType:
-    """Retire a heat pump from retiredAt (default now): its memberships end then; it stays for
-    the plans, dispatches and telemetry that refer to it (delete is refused for those)."""
     return lifecycle.heat_pump_retire(
-        tenant=info.context.tenant,
-        heat_pump_id=decode_id(id, "HeatPump", "Heat pump"),
-        retired_at=retired_at,
+        tenant=info.context.tenant, heat_pump_id=decode_id(id, "HeatPump"), retired_at=retired_at
     )
 
 
 def pool_retire(
-    info: Info, id: relay.GlobalID, retired_at: dt.datetime | None = None
+    info: Info,
+    id: Annotated[strawberry.ID, _arg("The pool.")],
+    retired_at: Annotated[
+        dt.datetime | None, _arg("Retire from this instant (UTC offset); null: now.")
+    ] = None,
 ) -> types.PoolType:
-    """Retire a pool from retiredAt (default now): memberships end, no plans for later days."""
     return lifecycle.pool_retire(
-        tenant=info.context.tenant,
-        pool_id=decode_id(id, "Pool", "Pool"),
-        retired_at=retired_at,
+        tenant=info.context.tenant, pool_id=decode_id(id, "Pool"), retired_at=retired_at
     )
 
 
 def pool_membership_create(
-    info: Info, input: inputs.PoolMembershipInput
+    info: Info, input: Annotated[inputs.PoolMembershipInput, _arg("Pool, heat pump, interval.")]
 ) -> types.PoolMembershipType:
-    """Add a heat pump to a pool over a validity interval; one pool per heat pump at a time."""
     return lifecycle.pool_membership_create(tenant=info.context.tenant, **input_data(input))
 
 
 def pool_membership_end(
-    info: Info, id: relay.GlobalID, valid_to_at: dt.datetime | None = None
+    info: Info,
+    id: Annotated[strawberry.ID, _arg("The membership.")],
+    valid_to_at: Annotated[
+        dt.datetime | None, _arg("End at this instant (UTC offset); null: now.")
+    ] = None,
 ) -> types.PoolMembershipType:
-    """End a membership at validToAt (default now), not inside a day its unit is offered for."""
     return lifecycle.pool_membership_end(
         tenant=info.context.tenant,
-        membership_id=decode_id(id, "PoolMembership", "Pool membership"),
+        membership_id=decode_id(id, "PoolMembership"),
         valid_to_at=valid_to_at,
     )
 
 
-for _resolver in (heat_pump_retire, pool_retire, pool_membership_create, pool_membership_end):
-    _fields[_resolver.__name__] = strawberry.mutation(resolver=_resolver, extensions=[WRITE])
+for _resolver, _description in (
+    (
+        heat_pump_retire,
+        "Retire a heat pump: its memberships end then; it stays for the plans, dispatches and "
+        "telemetry that refer to it (delete is refused for those).",
+    ),
+    (pool_retire, "Retire a pool: memberships end, no plans for later days."),
+    (
+        pool_membership_create,
+        "Add a heat pump to a pool over a validity interval; one pool per heat pump at a time.",
+    ),
+    (
+        pool_membership_end,
+        "End a membership, not inside a day its unit is offered for.",
+    ),
+):
+    _fields[_resolver.__name__] = strawberry.mutation(
+        resolver=_resolver, extensions=[WRITE], description=_description
+    )
 
 Mutation = strawberry.type(type("Mutation", (), {"__annotations__": {}, **_fields}))

@@ -17,27 +17,40 @@ from ainergy.assets.graphql.types import (
 )
 from ainergy.assets.selectors import catalogue_entries
 from ainergy.graphql.context import Info
+from ainergy.graphql.nodes import node_field
 from ainergy.graphql.permissions import READ
+
+
+def _connection(what: str):
+    return strawberry_django.connection(
+        extensions=[READ], description=f"The tenant's {what}, oldest first."
+    )
 
 
 @strawberry.type
 class Query:
-    sites: DjangoListConnection[SiteType] = strawberry_django.connection(extensions=[READ])
-    heat_pumps: DjangoListConnection[HeatPumpType] = strawberry_django.connection(extensions=[READ])
-    thermal_storages: DjangoListConnection[ThermalStorageType] = strawberry_django.connection(
-        extensions=[READ]
-    )
-    pv_systems: DjangoListConnection[PvSystemType] = strawberry_django.connection(extensions=[READ])
-    batteries: DjangoListConnection[BatteryType] = strawberry_django.connection(extensions=[READ])
-    ev_chargers: DjangoListConnection[EvChargerType] = strawberry_django.connection(
-        extensions=[READ]
-    )
-    backup_heaters: DjangoListConnection[BackupHeaterType] = strawberry_django.connection(
-        extensions=[READ]
-    )
-    pools: DjangoListConnection[PoolType] = strawberry_django.connection(extensions=[READ])
+    sites: DjangoListConnection[SiteType] = _connection("sites")
+    heat_pumps: DjangoListConnection[HeatPumpType] = _connection("heat pumps")
+    thermal_storages: DjangoListConnection[ThermalStorageType] = _connection("thermal storages")
+    pv_systems: DjangoListConnection[PvSystemType] = _connection("PV systems")
+    batteries: DjangoListConnection[BatteryType] = _connection("batteries")
+    ev_chargers: DjangoListConnection[EvChargerType] = _connection("EV chargers")
+    backup_heaters: DjangoListConnection[BackupHeaterType] = _connection("backup heaters")
+    pools: DjangoListConnection[PoolType] = _connection("pools")
 
-    @strawberry.field(extensions=[READ])
+    site: SiteType = node_field(SiteType, "One site by id.")
+    heat_pump: HeatPumpType = node_field(HeatPumpType, "One heat pump by id.")
+    thermal_storage: ThermalStorageType = node_field(ThermalStorageType, "One storage by id.")
+    pv_system: PvSystemType = node_field(PvSystemType, "One PV system by id.")
+    battery: BatteryType = node_field(BatteryType, "One battery by id.")
+    ev_charger: EvChargerType = node_field(EvChargerType, "One EV charger by id.")
+    backup_heater: BackupHeaterType = node_field(BackupHeaterType, "One backup heater by id.")
+    pool: PoolType = node_field(PoolType, "One pool by id.")
+
+    @strawberry.field(
+        extensions=[READ],
+        description="Equipment options for household sizing: platform defaults, each replaced "
+        "by the tenant's own entry where it has one.",
+    )
     def technology_catalogue(self, info: Info) -> list[TechnologyCatalogueEntryType]:
-        """Platform defaults, each replaced by the tenant's own row where it has one."""
         return catalogue_entries(info.context.tenant)

@@ -1,48 +1,93 @@
 from __future__ import annotations
 
-from enum import Enum
-
-import strawberry
 import strawberry_django
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
 from ainergy.graphql.context import scope_to_tenant
+from ainergy.graphql.vocabulary import graphql_enum
 from ainergy.jobs import models
+from ainergy.jobs.graphql.enums import JobKindEnum, JobStatusEnum
 
-
-@strawberry.enum(name="JobStatus")
-class JobStatusEnum(Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+ErrorCodeEnum = graphql_enum(
+    "ErrorCode",
+    "Why something failed: `extensions.code` of GraphQL errors and `Job.errorCode`.",
+    {
+        "VALIDATION_ERROR": ("VALIDATION_ERROR", "Bad input; `field` names it, `reason` why."),
+        "BAD_USER_INPUT": ("BAD_USER_INPUT", "A value could not be read as its GraphQL type."),
+        "NOT_FOUND": ("NOT_FOUND", "No such object in the tenant (missing or another tenant's)."),
+        "PERMISSION_DENIED": ("PERMISSION_DENIED", "The caller lacks the role, scope or CSRF."),
+        "UNAUTHENTICATED": ("UNAUTHENTICATED", "No valid token or session."),
+        "INFEASIBLE": ("INFEASIBLE", "An optimization has no solution; names the constraints."),
+        "TRANSIENT": ("TRANSIENT", "A passing failure (network, time-out); retrying may work."),
+        "TIME_LIMIT": ("TIME_LIMIT", "A job ran past its time limit."),
+        "WORKER_LOST": ("WORKER_LOST", "The worker running a job disappeared."),
+        "APPLICATION_ERROR": ("APPLICATION_ERROR", "Another domain failure; see the message."),
+        "INTERNAL": ("INTERNAL", "An unexpected error (a bug); details are logged."),
+    },
+)
 
 
 @strawberry_django.filter_type(models.Job, lookups=False)
 class JobFilter:
-    status: JobStatusEnum | None
-    kind: auto
+    """Narrow the jobs; all given conditions must hold."""
+
+    status: JobStatusEnum | None = strawberry_django.filter_field(  # type: ignore[valid-type]
+        description="Only jobs in this status."
+    )
+    kind: JobKindEnum | None = strawberry_django.filter_field(  # type: ignore[valid-type]
+        description="Only jobs of this kind."
+    )
 
 
-@strawberry_django.type(models.Job, name="Job", filters=JobFilter)
+def _f(description: str, **kwargs):
+    return strawberry_django.field(description=description, **kwargs)
+
+
+@strawberry_django.type(
+    models.Job,
+    name="Job",
+    filters=JobFilter,
+    description="One piece of asynchronous work (forecast, bid plan, dispatch, sizing, ...).",
+)
 class JobType(relay.Node):
-    kind: auto
-    status: JobStatusEnum
-    progress_fraction: auto
-    progress_message: auto
-    parameters: JSON
-    result_summary: JSON
-    error_code: auto
-    error_message: auto
-    attempts: auto
-    queue: auto
-    created_at: auto
-    started_at: auto
-    finished_at: auto
+    kind: JobKindEnum = _f("What the job computes.")  # type: ignore[valid-type]
+    status: JobStatusEnum = _f("Where the job stands.")  # type: ignore[valid-type]
+    progress_fraction: auto = _f("Share done [fraction], 0 to 1.")
+    attempts: auto = _f("Times a worker has started it.")
+    queue: auto = _f("Celery queue it runs on (one per job kind family).")
+    created_at: auto = _f("When it was queued (UTC).")
+    started_at: auto = _f("When a worker last started it (UTC); null while queued.")
+    finished_at: auto = _f("When it reached a final status (UTC); null before.")
+    parameters: JSON = _f(
+        "The job's parameters as the worker reads them (object with snake_case keys; ids as "
+        "primary keys). Read the created object (e.g. `BidPlan`) for typed values."
+    )
+    result_summary: JSON = _f(
+        "Free-form summary the worker recorded (object with snake_case keys), e.g. counts and "
+        'timings; on failure {"error": {...details}}.'
+    )
 
-    @strawberry_django.field(only=["started_at", "finished_at"])
+    @strawberry_django.field(only=["progress_message"], description="Latest progress note.")
+    def progress_message(self, root: models.Job) -> str | None:
+        return root.progress_message or None
+
+    @strawberry_django.field(only=["error_code"], description="Why it failed; null otherwise.")
+    def error_code(self, root: models.Job) -> ErrorCodeEnum | None:  # type: ignore[valid-type]
+        if not root.error_code:
+            return None
+        try:
+            return ErrorCodeEnum(root.error_code)
+        except ValueError:
+            return ErrorCodeEnum.INTERNAL  # type: ignore[attr-defined]
+
+    @strawberry_django.field(only=["error_message"], description="What went wrong; null if none.")
+    def error_message(self, root: models.Job) -> str | None:
+        return root.error_message or None
+
+    @strawberry_django.field(
+        only=["started_at", "finished_at"], description="Run time [s]; null until finished."
+    )
     def duration_s(self, root: models.Job) -> float | None:
         return root.duration_s
 

@@ -6,7 +6,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from ainergy.graphql.permissions import READ
 from ainergy.markets.graphql.types import (
-    BiddingZoneType,
+    BiddingZoneDetailsType,
     BidType,
     MarketAccountType,
     MarketProductType,
@@ -16,15 +16,19 @@ from ainergy.markets.models import BiddingZone, MarketProduct
 
 @strawberry.type
 class Query:
-    @strawberry_django.field(extensions=[READ])
-    def bidding_zones(self) -> list[BiddingZoneType]:
+    @strawberry_django.field(extensions=[READ], description="The bidding zones and their areas.")
+    def bidding_zones(self) -> list[BiddingZoneDetailsType]:
         return BiddingZone.objects.all()
 
-    @strawberry_django.field(extensions=[READ])
+    @strawberry_django.field(
+        extensions=[READ], description="Every market product and its rules (public data)."
+    )
     def market_products(self) -> list[MarketProductType]:
         return MarketProduct.objects.prefetch_related("zones")
 
     market_accounts: DjangoListConnection[MarketAccountType] = strawberry_django.connection(
-        extensions=[READ]
+        extensions=[READ], description="The tenant's market accounts."
     )
-    bids: DjangoListConnection[BidType] = strawberry_django.connection(extensions=[READ])
+    bids: DjangoListConnection[BidType] = strawberry_django.connection(
+        extensions=[READ], description="The tenant's bids, oldest first."
+    )

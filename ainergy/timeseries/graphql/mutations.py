@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from ainergy.graphql.context import Info
 from ainergy.graphql.crud import input_data
-from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import INGEST, WRITE
 from ainergy.jobs.graphql.types import JobType
 from ainergy.timeseries import selectors, services
@@ -17,37 +18,46 @@ from ainergy.timeseries.graphql.inputs import (
 from ainergy.timeseries.graphql.types import IngestResult, MeterDataAuthorizationType, SeriesType
 
 
+def _input(description: str):
+    return strawberry.argument(description=description)
+
+
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(extensions=[WRITE])
-    def series_create(self, info: Info, input: SeriesInput) -> SeriesType:
+    @strawberry.mutation(extensions=[WRITE], description="Create a series of the tenant.")
+    def series_create(
+        self, info: Info, input: Annotated[SeriesInput, _input("The new series.")]
+    ) -> SeriesType:
         from ainergy.assets.models import HeatPump, Site
         from ainergy.assets.selectors import asset_get
 
         data = input_data(input)
         tenant = info.context.tenant
-        site = (
-            asset_get(tenant, Site, data.pop("site_id"), "site_id") if data.get("site_id") else None
-        )
+        site_id = data.pop("site_id", None)
+        heat_pump_id = data.pop("heat_pump_id", None)
+        site = asset_get(tenant, Site, site_id, "site_id") if site_id else None
         heat_pump = (
-            asset_get(tenant, HeatPump, data.pop("heat_pump_id"), "heat_pump_id")
-            if data.get("heat_pump_id")
-            else None
+            asset_get(tenant, HeatPump, heat_pump_id, "heat_pump_id") if heat_pump_id else None
         )
-        data.pop("site_id", None)
-        data.pop("heat_pump_id", None)
+        data["description"] = data.get("description") or ""
         return services.series_create(tenant=tenant, site=site, heat_pump=heat_pump, **data)
 
-    @strawberry.mutation(extensions=[INGEST])
-    def observations_ingest(self, info: Info, input: ObservationsIngestInput) -> list[IngestResult]:
-        """Write batches of points, all or nothing; repeating a batch changes nothing."""
+    @strawberry.mutation(
+        extensions=[INGEST],
+        description="Write batches of points, all or nothing; repeating a batch changes nothing.",
+    )
+    def observations_ingest(
+        self, info: Info, input: Annotated[ObservationsIngestInput, _input("The points.")]
+    ) -> list[IngestResult]:
         tenant = info.context.tenant
+        data = input_data(input)
+        series = {
+            pk: selectors.series_get(tenant, pk)
+            for pk in {batch["series_id"] for batch in data["batches"]}
+        }
         batches = [
-            services.SeriesBatch(
-                series=selectors.series_get(tenant, decode_id(batch.series_id, "Series", "Series")),
-                points=[{"time": point.time, "value": point.value} for point in batch.points],
-            )
-            for batch in input.batches
+            services.SeriesBatch(series=series[batch["series_id"]], points=batch["points"])
+            for batch in data["batches"]
         ]
         results = services.observations_ingest(tenant=tenant, batches=batches, source=input.source)
         return [
@@ -64,42 +74,40 @@ class Mutation:
             for result in results
         ]
 
-    @strawberry.mutation(extensions=[WRITE])
+    @strawberry.mutation(
+        extensions=[WRITE], description="Store consent to read a customer's smart meters."
+    )
     def meter_data_authorization_create(
-        self, info: Info, input: MeterDataAuthorizationInput
+        self, info: Info, input: Annotated[MeterDataAuthorizationInput, _input("The consent.")]
     ) -> MeterDataAuthorizationType:
         from ainergy.assets.models import Site
         from ainergy.assets.selectors import asset_get
         from ainergy.timeseries.sync import meter_data_authorization_create
 
         tenant = info.context.tenant
-        site = asset_get(tenant, Site, decode_id(input.site_id, "Site", "Site"), "site_id")
-        return meter_data_authorization_create(
-            tenant=tenant,
-            site=site,
-            name=input.name,
-            refresh_token=input.refresh_token,
-            metering_point_ids=input.metering_point_ids,
-        )
+        data = input_data(input)
+        site = asset_get(tenant, Site, data.pop("site_id"), "site_id")
+        return meter_data_authorization_create(tenant=tenant, site=site, **data)
 
-    @strawberry.mutation(extensions=[WRITE])
-    def meter_data_sync_request(self, info: Info, input: MeterDataSyncInput) -> JobType:
-        """Fetch smart-meter data for local days [dateFrom, dateTo) as a job."""
+    @strawberry.mutation(
+        extensions=[WRITE],
+        description="Fetch smart-meter data for local days [dateFrom, dateTo) as a job.",
+    )
+    def meter_data_sync_request(
+        self, info: Info, input: Annotated[MeterDataSyncInput, _input("What to fetch.")]
+    ) -> JobType:
         from ainergy.common.errors import NotFoundError, ValidationError
         from ainergy.jobs.selectors import job_get
         from ainergy.jobs.services import job_enqueue
         from ainergy.timeseries.models import MeterDataAuthorization
 
         tenant = info.context.tenant
-        pk = decode_id(
-            input.meter_data_authorization_id, "MeterDataAuthorization", "Meter data authorization"
-        )
+        data = input_data(input)
+        pk = data["meter_data_authorization_id"]
         if not MeterDataAuthorization.objects.for_tenant(tenant).filter(pk=pk).exists():
             raise NotFoundError("Meter data authorization not found.")
         if input.date_to <= input.date_from:
             raise ValidationError("date_to", "must be after date_from")
-        if input.aggregation not in ("Quarter", "Hour", "Day"):
-            raise ValidationError("aggregation", "must be Quarter, Hour or Day")
         job = job_enqueue(
             tenant=tenant,
             kind="meter_data_sync",
@@ -107,7 +115,7 @@ class Mutation:
                 "authorization_id": pk,
                 "date_from": input.date_from.isoformat(),
                 "date_to": input.date_to.isoformat(),
-                "aggregation": input.aggregation,
+                "aggregation": data["aggregation"],
             },
             created_by=info.context.principal.user,
         )

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 import strawberry_django
-from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
+from ainergy.common.errors import ValidationError
 from ainergy.graphql.context import Info
 from ainergy.graphql.ids import decode_id
+from ainergy.graphql.nodes import node_field
 from ainergy.graphql.permissions import READ
 from ainergy.timeseries import selectors
-from ainergy.timeseries.graphql.inputs import Aggregation
+from ainergy.timeseries.graphql.enums import AggregationEnum
 from ainergy.timeseries.graphql.types import (
     DailyValue,
     ForecastPoint,
@@ -20,29 +22,56 @@ from ainergy.timeseries.graphql.types import (
     TimeValue,
 )
 
+SeriesId = Annotated[
+    strawberry.ID, strawberry.argument(description="The series (the tenant's own or public).")
+]
 
-def _series(info: Info, series_id: relay.GlobalID):
-    return selectors.series_get(info.context.tenant, decode_id(series_id, "Series", "Series"))
+
+def _series(info: Info, series_id: str):
+    return selectors.series_get(info.context.tenant, decode_id(series_id, "Series", "series_id"))
 
 
 @strawberry.type
 class Query:
-    series: DjangoListConnection[SeriesType] = strawberry_django.connection(extensions=[READ])
+    series_list: DjangoListConnection[SeriesType] = strawberry_django.connection(
+        extensions=[READ],
+        description="The tenant's series and the public market-data series, oldest first.",
+    )
+    series: SeriesType = node_field(SeriesType, "One series by id (the tenant's own or public).")
     meter_data_authorizations: DjangoListConnection[MeterDataAuthorizationType] = (
-        strawberry_django.connection(extensions=[READ])
+        strawberry_django.connection(
+            extensions=[READ], description="The tenant's smart-meter authorizations."
+        )
+    )
+    meter_data_authorization: MeterDataAuthorizationType = node_field(
+        MeterDataAuthorizationType, "One smart-meter authorization by id."
     )
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="Values in [start, end), aggregated to resolutionMinutes if given.",
+    )
     def series_values(
         self,
         info: Info,
-        series_id: relay.GlobalID,
-        start: dt.datetime,
-        end: dt.datetime,
-        resolution_minutes: int | None = None,
-        aggregation: Aggregation = Aggregation.MEAN,
+        series_id: SeriesId,
+        start: Annotated[
+            dt.datetime, strawberry.argument(description="First period start, with UTC offset.")
+        ],
+        end: Annotated[
+            dt.datetime, strawberry.argument(description="End (exclusive), with UTC offset.")
+        ],
+        resolution_minutes: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Output step [min] (15, 30, 60, ...); null: the series' own."
+            ),
+        ] = None,
+        aggregation: Annotated[
+            AggregationEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="How points combine into one output value."),
+        ] = AggregationEnum.MEAN,  # type: ignore[attr-defined]
     ) -> list[TimeValue]:
-        """Values in [start, end), aggregated to ``resolutionMinutes`` (15/30/60) if given."""
         series = _series(info, series_id)
         frame = selectors.observations_resampled(
             series,
@@ -56,19 +85,24 @@ class Query:
             for time, row in frame.iterrows()
         ]
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="One value per Europe/Copenhagen delivery day (23, 24 or 25 hours).",
+    )
     def daily_values(
         self,
         info: Info,
-        series_id: relay.GlobalID,
-        first_day: dt.date,
-        last_day: dt.date,
-        aggregation: Aggregation = Aggregation.SUM,
+        series_id: SeriesId,
+        first_day: Annotated[dt.date, strawberry.argument(description="First local day.")],
+        last_day: Annotated[
+            dt.date, strawberry.argument(description="Last local day (inclusive), ≤ 10 years on.")
+        ],
+        aggregation: Annotated[
+            AggregationEnum,  # type: ignore[valid-type]
+            strawberry.argument(description="How a day's points combine."),
+        ] = AggregationEnum.SUM,  # type: ignore[attr-defined]
     ) -> list[DailyValue]:
-        """One value per Europe/Copenhagen delivery day (23, 24 or 25 hours)."""
         if (last_day - first_day).days > 3660:
-            from ainergy.common.errors import ValidationError
-
             raise ValidationError("last_day", "at most ten years per query")
         frame = selectors.observations_daily(
             _series(info, series_id), first_day, last_day, aggregation=aggregation.value
@@ -78,11 +112,19 @@ class Query:
             for day, row in frame.iterrows()
         ]
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="The latest stored forecast of a series (or the one issued at issuedAt).",
+    )
     def forecast_values(
-        self, info: Info, series_id: relay.GlobalID, issued_at: dt.datetime | None = None
+        self,
+        info: Info,
+        series_id: SeriesId,
+        issued_at: Annotated[
+            dt.datetime | None,
+            strawberry.argument(description="Issue time of the forecast; null: the latest."),
+        ] = None,
     ) -> list[ForecastPoint]:
-        """The latest forecast of a series (or the one issued at ``issuedAt``)."""
         frame = selectors.forecast_values(_series(info, series_id), issued_at=issued_at)
         return [
             ForecastPoint(

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 import strawberry_django
-from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
 from ainergy.graphql.context import Info
@@ -22,28 +22,43 @@ from optimization.selectors.bidding import (
 
 @strawberry.type
 class Query:
-    bid_plans: DjangoListConnection[BidPlanType] = strawberry_django.connection(extensions=[READ])
+    bid_plans: DjangoListConnection[BidPlanType] = strawberry_django.connection(
+        extensions=[READ], description="The tenant's bid plans, oldest first."
+    )
     pool_dispatches: DjangoListConnection[PoolDispatchType] = strawberry_django.connection(
-        extensions=[READ]
+        extensions=[READ], description="The tenant's pool dispatches, oldest first."
     )
 
-    @strawberry.field(extensions=[READ])
-    def bid_plan(self, info: Info, id: relay.GlobalID) -> BidPlanType:
-        return bid_plan_get(info.context.tenant, decode_id(id, "BidPlan", "Bid plan"))
+    @strawberry.field(extensions=[READ], description="One bid plan by id.")
+    def bid_plan(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The bid plan's id.")],
+    ) -> BidPlanType:
+        return bid_plan_get(info.context.tenant, decode_id(id, "BidPlan"))
 
-    @strawberry.field(extensions=[READ])
-    def pool_dispatch(self, info: Info, id: relay.GlobalID) -> PoolDispatchType:
-        return pool_dispatch_get(
-            info.context.tenant, decode_id(id, "PoolDispatch", "Pool dispatch")
-        )
+    @strawberry.field(extensions=[READ], description="One pool dispatch by id.")
+    def pool_dispatch(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The dispatch's id.")],
+    ) -> PoolDispatchType:
+        return pool_dispatch_get(info.context.tenant, decode_id(id, "PoolDispatch"))
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="Setpoints of the newest succeeded dispatch of the day (what the device runs).",
+    )
     def heat_pump_schedule(
-        self, info: Info, heat_pump_id: relay.GlobalID, delivery_day: dt.date
+        self,
+        info: Info,
+        heat_pump_id: Annotated[strawberry.ID, strawberry.argument(description="The heat pump.")],
+        delivery_day: Annotated[
+            dt.date, strawberry.argument(description="Local (Europe/Copenhagen) delivery day.")
+        ],
     ) -> HeatPumpSchedule:
-        """Setpoints of the newest succeeded dispatch of the day (what the device runs)."""
         tenant = info.context.tenant
-        pump = heat_pump_get(tenant, decode_id(heat_pump_id, "HeatPump", "Heat pump"))
+        pump = heat_pump_get(tenant, decode_id(heat_pump_id, "HeatPump", "heat_pump_id"))
         dispatch = heat_pump_dispatch_latest(tenant, heat_pump=pump, delivery_day=delivery_day)
         return HeatPumpSchedule(
             heat_pump=pump,

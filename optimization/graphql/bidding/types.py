@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
 import strawberry_django
@@ -12,33 +11,56 @@ from strawberry.scalars import JSON
 from ainergy.assets.graphql.types import HeatPumpType, PoolType
 from ainergy.common.timegrid import LOCAL_TZ
 from ainergy.graphql.context import scope_to_tenant
+from ainergy.graphql.vocabulary import choices_enum, graphql_enum
 from ainergy.jobs.graphql.types import JobType
-from ainergy.markets.graphql.types import MarketAccountType
+from ainergy.markets.graphql.enums import BidStatusEnum, MarketProductCodeEnum
+from ainergy.markets.graphql.types import CurvePoint, MarketAccountType
 from ainergy.markets.models import Bid
 from optimization import models
 from optimization.services.bidding import DAY_AHEAD_CODE, bid_plan_export
 
+CurveExportFormat = graphql_enum(
+    "CurveExportFormat",
+    "File format of a Nord Pool-style curve order.",
+    {
+        "CSV": ("csv", "Comma-separated values, one row per MTU and price step."),
+        "JSON": ("json", "JSON document with one curve per MTU."),
+    },
+)
 
-@strawberry.enum(name="CurveExportFormat")
-class CurveExportFormat(Enum):
-    CSV = "csv"
-    JSON = "json"
+ScenarioSourceEnum = choices_enum(
+    "ScenarioSource",
+    "Where a bid plan's price and heat-demand scenarios came from.",
+    models.BidPlan.ScenarioSource,
+    {
+        "STORED_FORECAST": "Scenario paths of stored forecasts issued before gate closure.",
+        "BOOTSTRAP": "Block bootstrap of history before gate closure.",
+    },
+)
 
+BidPlanActionEnum = graphql_enum(
+    "BidPlanAction",
+    "A step in a bid plan's lifecycle.",
+    {
+        "REQUEST": ("request", "The plan was requested (its job queued)."),
+        "SUBMIT": ("submit", "The plan was submitted to the market."),
+        "RESULTS_RECORD": ("results_record", "Clearing results were recorded."),
+        "RESULTS_CORRECT": ("results_correct", "Corrected results were recorded (new version)."),
+        "DISPATCH": ("dispatch", "Setpoints were computed from the latest results."),
+    },
+)
 
-@strawberry.enum(name="BidPlanStatus")
-class BidPlanStatus(Enum):
-    """Where a bid plan is in its lifecycle."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RESULTS_RECORDED = "results_recorded"
-    DISPATCHED = "dispatched"
-
-
-@strawberry.type
-class CurvePoint:
-    price_eur_per_mwh: float
-    volume_mw: float
+BidPlanStatus = choices_enum(
+    "BidPlanStatus",
+    "Where a bid plan is in its lifecycle.",
+    models.BidPlan.Status,
+    {
+        "DRAFT": "Computed (or being computed); not submitted to the market.",
+        "SUBMITTED": "Submitted: bids marked, exchange file frozen.",
+        "RESULTS_RECORDED": "Clearing results recorded (latest version counts).",
+        "DISPATCHED": "Setpoints computed from the latest results.",
+    },
+)
 
 
 @strawberry.type
@@ -49,7 +71,7 @@ class DayAheadCurve:
     delivery_start_at: dt.datetime
     delivery_end_at: dt.datetime
     points: list[CurvePoint]
-    status: str
+    status: BidStatusEnum  # type: ignore[valid-type]
     accepted_volume_mw: float | None
     clearing_price_eur_per_mwh: float | None
 
@@ -59,12 +81,12 @@ class ReserveCapacityOffer:
     """Capacity offered (price-taking) for one product and block, certified deliverable."""
 
     bid_id: relay.GlobalID
-    product_code: str
+    product_code: MarketProductCodeEnum  # type: ignore[valid-type]
     delivery_start_at: dt.datetime
     delivery_end_at: dt.datetime
     capacity_mw: float
     capacity_price_eur_per_mw_h: float | None
-    status: str
+    status: BidStatusEnum  # type: ignore[valid-type]
     accepted_capacity_mw: float | None
 
 
@@ -186,7 +208,7 @@ class ReserveAcceptance:
     """Capacity accepted for one reserve offer in a results version."""
 
     bid_id: relay.GlobalID
-    product_code: str
+    product_code: MarketProductCodeEnum  # type: ignore[valid-type]
     delivery_start_at: dt.datetime
     capacity_mw: float = strawberry.field(description="Accepted capacity [MW]")
     capacity_price_eur_per_mw_h: float | None = strawberry.field(
@@ -213,7 +235,7 @@ class BidPlanResultsType(relay.Node):
         return [
             ReserveAcceptance(
                 bid_id=relay.GlobalID("Bid", str(entry["bid_id"])),
-                product_code=entry["product_code"],
+                product_code=MarketProductCodeEnum(entry["product_code"]),
                 delivery_start_at=dt.datetime.fromisoformat(entry["delivery_start_at"]),
                 capacity_mw=entry["capacity_mw"],
                 capacity_price_eur_per_mw_h=entry["capacity_price_eur_per_mw_h"],
@@ -234,9 +256,10 @@ class BidPlanResultsType(relay.Node):
 class BidPlanEventType(relay.Node):
     """One lifecycle step of a plan: who (or which job) moved it, from what to what, when."""
 
-    action: str = strawberry_django.field(
-        description="request, submit, results_record, results_correct or dispatch"
-    )
+    @strawberry_django.field(only=["action"], description="What happened.")
+    def action(self, root: models.BidPlanEvent) -> BidPlanActionEnum:  # type: ignore[valid-type]
+        return BidPlanActionEnum(root.action)
+
     results_version: int | None = strawberry_django.field(
         description="The results version the step concerns, if any"
     )
@@ -296,11 +319,21 @@ class BidPlanType(relay.Node):
     gate_closure_at: auto
     scenario_count: auto
     seed: auto
-    product_codes: list[str]
+
+    @strawberry_django.field(
+        only=["scenario_source"],
+        description="Where the scenarios came from; null until the job has succeeded.",
+    )
+    def scenario_source(self, root: models.BidPlan) -> ScenarioSourceEnum | None:  # type: ignore[valid-type]
+        return ScenarioSourceEnum(root.scenario_source) if root.scenario_source else None
+
+    @strawberry_django.field(only=["product_codes"], description="Reserve products offered.")
+    def product_codes(self, root: models.BidPlan) -> list[MarketProductCodeEnum]:  # type: ignore[valid-type]
+        return [MarketProductCodeEnum(code) for code in root.product_codes]
+
     cvar_weight: auto
     cvar_alpha: auto
     imbalance_penalty_eur_per_mwh: auto
-    scenario_source: auto
     period_count: auto
     formulation: auto
     derated_mw: JSON
@@ -364,7 +397,7 @@ class BidPlanType(relay.Node):
                     delivery_start_at=bid.delivery_start_at,
                     delivery_end_at=bid.delivery_end_at,
                     points=[CurvePoint(price_eur_per_mwh=p, volume_mw=v) for p, v in bid.curve],
-                    status=bid.status,
+                    status=BidStatusEnum(bid.status),
                     accepted_volume_mw=None if result is None else result.accepted_volume_mw,
                     clearing_price_eur_per_mwh=None
                     if result is None
@@ -383,12 +416,12 @@ class BidPlanType(relay.Node):
             offers.append(
                 ReserveCapacityOffer(
                     bid_id=relay.GlobalID("Bid", str(bid.pk)),
-                    product_code=bid.product.code,
+                    product_code=MarketProductCodeEnum(bid.product.code),
                     delivery_start_at=bid.delivery_start_at,
                     delivery_end_at=bid.delivery_end_at,
                     capacity_mw=bid.capacity_mw,
                     capacity_price_eur_per_mw_h=bid.capacity_price_eur_per_mw_h,
-                    status=bid.status,
+                    status=BidStatusEnum(bid.status),
                     accepted_capacity_mw=None if result is None else result.accepted_volume_mw,
                 )
             )

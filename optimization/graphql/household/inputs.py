@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from strawberry import relay
 from strawberry.scalars import JSON
 
 
@@ -32,13 +31,13 @@ class BuildingInput:
 
 @strawberry.input
 class SizingStudyInput:
-    site_id: relay.GlobalID
+    site_id: strawberry.ID
     year: int
-    temperature_series_id: relay.GlobalID
-    solar_irradiance_series_id: relay.GlobalID
+    temperature_series_id: strawberry.ID
+    solar_irradiance_series_id: strawberry.ID
     tariff_table: JSON
-    price_series_id: relay.GlobalID | None = None
-    heat_demand_series_id: relay.GlobalID | None = None
+    price_series_id: strawberry.ID | None = None
+    heat_demand_series_id: strawberry.ID | None = None
     annual_heat_demand_kwh: float | None = None
     household_electricity_kwh_per_year: float = 4000.0
     tariff_year: int | None = None
@@ -54,14 +53,14 @@ class SizingStudyInput:
 
 @strawberry.input
 class HouseholdScheduleInput:
-    site_id: relay.GlobalID
+    site_id: strawberry.ID
     delivery_day: dt.date
-    temperature_series_id: relay.GlobalID
-    solar_irradiance_series_id: relay.GlobalID
+    temperature_series_id: strawberry.ID
+    solar_irradiance_series_id: strawberry.ID
     tariff_table: JSON
     step_minutes: int = 15
-    price_series_id: relay.GlobalID | None = None
-    heat_demand_series_id: relay.GlobalID | None = None
+    price_series_id: strawberry.ID | None = None
+    heat_demand_series_id: strawberry.ID | None = None
     annual_heat_demand_kwh: float | None = None
     household_electricity_kwh_per_year: float = 4000.0
     tariff_year: int | None = None

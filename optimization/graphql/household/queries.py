@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 import strawberry_django
-from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
 from ainergy.graphql.context import Info
@@ -15,18 +16,24 @@ from optimization.selectors.household import household_schedule_get, sizing_stud
 @strawberry.type
 class Query:
     sizing_studies: DjangoListConnection[SizingStudyType] = strawberry_django.connection(
-        extensions=[READ]
+        extensions=[READ], description="The tenant's household sizing studies, oldest first."
     )
     household_schedules: DjangoListConnection[HouseholdScheduleType] = strawberry_django.connection(
-        extensions=[READ]
+        extensions=[READ], description="The tenant's household schedules, oldest first."
     )
 
-    @strawberry.field(extensions=[READ])
-    def sizing_study(self, info: Info, id: relay.GlobalID) -> SizingStudyType:
-        return sizing_study_get(info.context.tenant, decode_id(id, "SizingStudy", "Sizing study"))
+    @strawberry.field(extensions=[READ], description="One sizing study by id.")
+    def sizing_study(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The study's id.")],
+    ) -> SizingStudyType:
+        return sizing_study_get(info.context.tenant, decode_id(id, "SizingStudy"))
 
-    @strawberry.field(extensions=[READ])
-    def household_schedule(self, info: Info, id: relay.GlobalID) -> HouseholdScheduleType:
-        return household_schedule_get(
-            info.context.tenant, decode_id(id, "HouseholdSchedule", "Household schedule")
-        )
+    @strawberry.field(extensions=[READ], description="One household schedule by id.")
+    def household_schedule(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The schedule's id.")],
+    ) -> HouseholdScheduleType:
+        return household_schedule_get(info.context.tenant, decode_id(id, "HouseholdSchedule"))

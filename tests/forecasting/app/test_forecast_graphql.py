@@ -52,70 +52,70 @@ def base_input(series) -> dict:
 BAD_INPUTS = [
     (
         {"quantiles": [0.1, 1.0]},
-        "quantiles[1]",
-        "quantiles[1]: must lie in (0, 1), got 1",
+        "input.quantiles[1]",
+        "input.quantiles[1]: must lie in (0, 1), got 1",
     ),
     (
         {"deliveryDay": None, "horizonHours": 0},
-        "horizon_hours",
-        "horizon_hours: must be between 1 and 168, got 0",
+        "input.horizonHours",
+        "input.horizonHours: must be between 1 and 168, got 0",
     ),
     (
         {"horizonHours": 24},
-        "delivery_day",
-        "delivery_day: give either delivery_day or horizon_hours",
+        "input.deliveryDay",
+        "input.deliveryDay: give either delivery_day or horizon_hours",
     ),
     (
         {"deliveryDay": "2015-02-09"},
-        "delivery_day",
-        "delivery_day: 2015-02-09 starts before the issue time 2015-02-09T09:00:00+00:00",
+        "input.deliveryDay",
+        "input.deliveryDay: 2015-02-09 starts before the issue time 2015-02-09T09:00:00+00:00",
     ),
     (
         {"historyDays": 7},
-        "history_days",
-        "history_days: must be between 14 and 1100, got 7",
+        "input.historyDays",
+        "input.historyDays: must be between 14 and 1100, got 7",
     ),
     (
         {"issuedAt": "2015-01-20T09:00:00+00:00", "deliveryDay": "2015-01-21"},
-        "issued_at",
-        "issued_at: too little history: 201 of 336 values of flensburg-heat in the 14 days "
+        "input.issuedAt",
+        "input.issuedAt: too little history: 201 of 336 values of flensburg-heat in the 14 days "
         "before the issue time; need at least 90%",
     ),
     (
         {"issuedAt": "2015-02-09T09:00:00"},
-        "issued_at",
-        "issued_at: naive datetime; give a UTC offset or time zone",
+        "input.issuedAt",
+        "input.issuedAt: naive datetime; give a UTC offset or time zone",
     ),
     (
         {"scenarioCount": 51},
-        "scenario_count",
-        "scenario_count: must be between 0 and 50, got 51",
+        "input.scenarioCount",
+        "input.scenarioCount: must be between 0 and 50, got 51",
     ),
     (
         {"backtestDays": 20},
-        "backtest_days",
-        "backtest_days: 20 backtest days need history_days of at least 35",
+        "input.backtestDays",
+        "input.backtestDays: 20 backtest days need history_days of at least 35",
     ),
     (
         {"regressorSeriesIds": "temperature"},
-        "regressor_series_ids",
-        "regressor_series_ids: seasonal_naive uses no regressors",
+        "input.regressorSeriesIds",
+        "input.regressorSeriesIds: seasonal_naive uses no regressors",
     ),
     (
         {"modelName": "TEMPERATURE_REGRESSION"},
-        "regressor_series_ids",
-        "regressor_series_ids: temperature_regression needs an outdoor_temperature series",
+        "input.regressorSeriesIds",
+        "input.regressorSeriesIds: temperature_regression needs an outdoor_temperature series",
     ),
     (
         {"modelName": "TEMPERATURE_REGRESSION", "regressorSeriesIds": "temperature"},
-        "regressor_series_ids[0]",
-        "regressor_series_ids[0]: no forecast of flensburg-temperature issued by the issue time "
+        "input.regressorSeriesIds[0]",
+        "input.regressorSeriesIds[0]: no forecast of flensburg-temperature issued by the issue time "
         "covers 24 of 24 horizon periods",
     ),
     (
         {"seriesId": "temperature"},
-        "series_id",
-        "series_id: outdoor_temperature series cannot be forecast; use one of heat_demand, "
+        "input.seriesId",
+        "input.seriesId: outdoor_temperature series cannot be forecast; use one of heat_demand, "
         "heat_output, electricity_consumption, electric_power, pv_generation, day_ahead_price",
     ),
 ]

@@ -80,7 +80,7 @@ def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
     assert "errors" not in body, body["errors"]
     recorded = body["data"]["bidPlanResultsRecord"]
     assert recorded["bidPlanId"] == plan_id
-    assert recorded["job"] == {"kind": "pool_dispatch", "queue": "bidding"}
+    assert recorded["job"] == {"kind": "POOL_DISPATCH", "queue": "bidding"}
     assert MarketResult.objects.count() == 24 + len(offers)
     curves = {b.delivery_start_at: b for b in Bid.objects.filter(product__code="day_ahead")}
     volumes = []
@@ -251,16 +251,16 @@ def test_infeasible_dispatch_fails_the_job_naming_the_constraint_family_and_peri
 @pytest.mark.parametrize(
     ("fields", "field", "reason"),
     [
-        ({"dayAheadAcceptedVolumesMw": [1.0] * 23}, "day_ahead_accepted_volumes_mw",
+        ({"dayAheadAcceptedVolumesMw": [1.0] * 23}, "input.dayAheadAcceptedVolumesMw",
          "expected 24 values (one per MTU of the day), got 23"),
-        ({}, "day_ahead_clearing_prices_eur_per_mwh",
+        ({}, "input.dayAheadClearingPricesEurPerMwh",
          "give either clearing prices or accepted volumes per MTU"),
         ({"dayAheadClearingPricesEurPerMwh": [50.0] * 23 + [5000.0]},
-         "day_ahead_clearing_prices_eur_per_mwh[23]", "must be between -500 and 4000, got 5000"),
+         "input.dayAheadClearingPricesEurPerMwh[23]", "must be between -500 and 4000, got 5000"),
         ({"dayAheadAcceptedVolumesMw": [0.0] * 24,
-          "reserves": [{"productCode": "mfrr_up", "deliveryStartAt": "2024-01-15T03:30:00+00:00",
+          "reserves": [{"productCode": "MFRR_UP", "deliveryStartAt": "2024-01-15T03:30:00+00:00",
                         "capacityMw": 1.0}]},
-         "reserves[0].delivery_start_at",
+         "input.reserves[0].deliveryStartAt",
          "no mfrr_up offer of this plan starts at 2024-01-15T03:30:00Z"),
     ],
 )  # fmt: skip

@@ -202,9 +202,9 @@ def test_a_correction_adds_a_version_and_re_dispatches(tenant, world, solve, rec
         (2, "SUCCEEDED"),
     ]
     assert read["events"][-2:] == [
-        {"action": "results_correct", "fromStatus": "DISPATCHED", "toStatus": "RESULTS_RECORDED",
+        {"action": "RESULTS_CORRECT", "fromStatus": "DISPATCHED", "toStatus": "RESULTS_RECORDED",
          "resultsVersion": 2},
-        {"action": "dispatch", "fromStatus": "RESULTS_RECORDED", "toStatus": "DISPATCHED",
+        {"action": "DISPATCH", "fromStatus": "RESULTS_RECORDED", "toStatus": "DISPATCHED",
          "resultsVersion": 2},
     ]  # fmt: skip
     assert read["units"] == [

@@ -76,12 +76,12 @@ def test_bid_plan_request_runs_a_job_storing_curves_offers_schedule_and_risk(
     # when
     requested, plan = request_and_read(client, django_capture_on_commit_callbacks, pool_world, day)
     # then the job ran on the bidding queue to success
-    assert requested["job"] == {"kind": "bid_plan", "queue": "bidding"}
-    assert requested["productCodes"] == ["mfrr_up"]
+    assert requested["job"] == {"kind": "BID_PLAN", "queue": "bidding"}
+    assert requested["productCodes"] == ["MFRR_UP"]
     job = plan["job"]
-    assert (job["status"], job["errorMessage"]) == ("SUCCEEDED", ""), job
+    assert (job["status"], job["errorMessage"]) == ("SUCCEEDED", None), job
     assert plan["periodCount"] == 24
-    assert plan["scenarioSource"] == "bootstrap"
+    assert plan["scenarioSource"] == "BOOTSTRAP"
     assert plan["gateClosureAt"] == "2024-01-14T11:00:00+00:00"
     # one valid purchase curve per MTU, stored as draft Bid rows linked to the plan and its job
     curves = plan["dayAheadCurves"]
@@ -90,14 +90,14 @@ def test_bid_plan_request_runs_a_job_storing_curves_offers_schedule_and_risk(
     assert curves[-1]["deliveryEndAt"] == "2024-01-15T23:00:00+00:00"
     for curve in curves:
         assert_valid_nord_pool_curve(curve["points"])
-        assert curve["status"] == "draft"
+        assert curve["status"] == "DRAFT"
     stored = BidPlan.objects.get()
     offers = plan["reserveOffers"]
     assert Bid.objects.filter(job=stored.job).count() == stored.bids.count() == 24 + len(offers)
     assert all(b.pool_id == pool_world["pool"].pk for b in stored.bids.all())
     # reserve offers: whole 1 MW lots of mFRR up, at least the minimum bid, hourly blocks
     for offer in offers:
-        assert offer["productCode"] == "mfrr_up"
+        assert offer["productCode"] == "MFRR_UP"
         assert offer["capacityMw"] >= 1.0 and offer["capacityMw"] == round(offer["capacityMw"])
     # expected schedule: every heat pump and period, within its power range [kW]
     periods = plan["periods"]
@@ -170,15 +170,15 @@ def _empty_pool(world):
 @pytest.mark.parametrize(
     ("overrides", "mutate", "field", "reason"),
     [
-        ({"mtuMinutes": 30}, None, "mtu_minutes", "must be one of (15, 60), got 30"),
-        ({"cvarWeight": 1.5}, None, "cvar_weight", "must be between 0 and 1, got 1.5"),
-        ({"scenarioCount": 0}, None, "scenario_count", "must be between 1 and 50, got 0"),
-        ({"productCodes": ["fcr_dk1"]}, None, "product_codes[0]",
+        ({"mtuMinutes": 30}, None, "input.mtuMinutes", "must be one of (15, 60), got 30"),
+        ({"cvarWeight": 1.5}, None, "input.cvarWeight", "must be between 0 and 1, got 1.5"),
+        ({"scenarioCount": 0}, None, "input.scenarioCount", "must be between 1 and 50, got 0"),
+        ({"productCodes": ["FCR_DK1"]}, None, "input.productCodes[0]",
          "'fcr_dk1' is not a reserve product enabled on market account 'North BRP'"),
-        ({}, _empty_pool, "pool_id", "pool 'North pool' has no heat pumps over delivery day 2024-01-15"),
-        ({}, _delete_heat, "heat_demand_series_id",
+        ({}, _empty_pool, "input.poolId", "pool 'North pool' has no heat pumps over delivery day 2024-01-15"),
+        ({}, _delete_heat, "input.heatDemandSeriesId",
          "site 'North plant' has no heat demand series; give heat_demand_series_id"),
-        ({"deliveryDay": "2024-03-01"}, None, "price_series_id",
+        ({"deliveryDay": "2024-03-01"}, None, "input.priceSeriesId",
          "only 0 of 168 values of series 'day-ahead-price-dk1' in the 7 days before gate "
          "closure 2024-02-29T11:00Z"),
     ],
@@ -235,7 +235,7 @@ def test_demo_pool_gets_a_bid_plan(db, token_client, django_capture_on_commit_ca
     plan = client.execute(READ, {"id": body["data"]["bidPlanRequest"]["id"]})["data"]["bidPlan"]
     # then: the account's products are those the demo sample prices in DK1 (mFRR up and down)
     assert plan["job"]["status"] == "SUCCEEDED", plan["job"]
-    assert body["data"]["bidPlanRequest"]["productCodes"] == ["mfrr_down", "mfrr_up"]
+    assert body["data"]["bidPlanRequest"]["productCodes"] == ["MFRR_DOWN", "MFRR_UP"]
     assert len(plan["dayAheadCurves"]) == 24 and len(plan["periods"]) == 5 * 24
     for curve in plan["dayAheadCurves"]:
         assert_valid_nord_pool_curve(curve["points"])

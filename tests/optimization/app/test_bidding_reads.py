@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ainergy.common.ids import global_id
 from ainergy.jobs.models import JobStatus
 from tests.optimization.app.bidding_world import build_pool, make_plan, public_series
 from tests.optimization.app.conftest import gid
@@ -46,11 +47,11 @@ def test_device_reads_its_dispatched_setpoints(tenant, stored, device):
     body = response.json()
     assert {k: body[k] for k in ("device_id", "heat_pump_id", "delivery_day", "mtu_minutes")} == {
         "device_id": "north-hp-1",
-        "heat_pump_id": world["heat_pumps"][0].pk,
+        "heat_pump_id": global_id(world["heat_pumps"][0]),
         "delivery_day": "2024-01-15",
         "mtu_minutes": 60,
     }
-    assert body["pool_dispatch_id"] == made["dispatch"].pk
+    assert body["pool_dispatch_id"] == global_id(made["dispatch"])
     assert body["periods"] == [
         {"start_at": "2024-01-14T23:00:00Z", "end_at": "2024-01-15T00:00:00Z", "power_kw": 1800.0,
          "is_on": True, "storage_kwh": 9000.0, "backup_heat_kw": 0.0,

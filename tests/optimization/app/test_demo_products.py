@@ -57,7 +57,7 @@ def test_each_enabled_product_of_the_demo_gets_a_bid_plan(
                     "input": {
                         "poolId": gid("Pool", pool),
                         "deliveryDay": day.isoformat(),
-                        "productCodes": [product],
+                        "productCodes": [product.upper()],
                         "scenarioCount": 3,
                     }
                 },
@@ -67,5 +67,5 @@ def test_each_enabled_product_of_the_demo_gets_a_bid_plan(
         plan = plan["data"]["bidPlan"]
         # then its job succeeded and offers (possibly 0 MW of) that product only
         assert plan["job"]["status"] == "SUCCEEDED", (pool_name, product, plan["job"])
-        assert {offer["productCode"] for offer in plan["reserveOffers"]} <= {product}
+        assert {offer["productCode"] for offer in plan["reserveOffers"]} <= {product.upper()}
         assert all(set(period["reserveKw"]) == {product} for period in plan["periods"])

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from ainergy.common.ids import global_id
 from ainergy.jobs.models import Job, JobStatus
 from optimization.models import HouseholdSchedule, HouseholdSchedulePeriod
 from tests.optimization.app.conftest import gid
@@ -64,10 +65,10 @@ def test_device_reads_the_latest_succeeded_schedule_of_the_day(tenant, house, de
     assert {
         key: body[key] for key in ("site_id", "delivery_day", "step_minutes", "schedule_id")
     } == {
-        "site_id": house["site"].pk,
+        "site_id": global_id(house["site"]),
         "delivery_day": "2024-01-15",
         "step_minutes": 60,
-        "schedule_id": latest.pk,
+        "schedule_id": global_id(latest),
     }
     assert body["periods"][1] == {
         "start_at": "2024-01-15T00:00:00Z",
@@ -91,20 +92,35 @@ def test_another_tenants_site_is_not_found_exactly_like_a_missing_one(
 ):
     # given tenant A's schedule
     make_schedule(house, dt.date(2024, 1, 15), JobStatus.SUCCEEDED, 1.0)
-    # when tenant B's device asks for A's site and for a site that does not exist
-    foreign = device(other_tenant, f"/api/v1/households/{house['site'].pk}/schedule?day=2024-01-15")
-    missing = device(
-        other_tenant, f"/api/v1/households/{house['site'].pk + 999}/schedule?day=2024-01-15"
-    )
-    garbled = device(other_tenant, "/api/v1/households/U2l0ZTp4/schedule?day=2024-01-15")
+    # when tenant B's device asks for A's site (by global id and by number) and a missing one
+    site = house["site"]
+    foreign = device(other_tenant, f"/api/v1/households/{global_id(site)}/schedule?day=2024-01-15")
+    by_number = device(other_tenant, f"/api/v1/households/{site.pk}/schedule?day=2024-01-15")
+    missing = device(other_tenant, f"/api/v1/households/{site.pk + 999}/schedule?day=2024-01-15")
     # then
-    assert foreign.status_code == missing.status_code == garbled.status_code == 404
+    assert foreign.status_code == by_number.status_code == missing.status_code == 404
     assert (
         foreign.json()
+        == by_number.json()
         == missing.json()
-        == garbled.json()
         == {"errors": [{"message": "Site not found.", "code": "NOT_FOUND"}]}
     )
+
+
+def test_a_garbled_site_id_is_a_validation_error(tenant, other_tenant, device):
+    # "U2l0ZTp4" is base64 of "Site:x"
+    garbled = device(other_tenant, "/api/v1/households/U2l0ZTp4/schedule?day=2024-01-15")
+    assert garbled.status_code == 400
+    assert garbled.json() == {
+        "errors": [
+            {
+                "message": "site_id: not a valid id (ids are opaque strings handed out by this API)",
+                "code": "VALIDATION_ERROR",
+                "field": "site_id",
+                "reason": "not a valid id (ids are opaque strings handed out by this API)",
+            }
+        ]
+    }
 
 
 @pytest.mark.parametrize(

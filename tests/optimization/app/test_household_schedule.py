@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from ainergy.common.ids import global_id
 from ainergy.jobs.models import Job
 from optimization.models import HouseholdSchedule, HouseholdSchedulePeriod
 from tests.optimization.app.conftest import gid
@@ -89,13 +90,13 @@ def test_schedule_request_runs_a_job_that_stores_every_period_of_a_dst_day(
         body = client.execute(REQUEST, {"input": schedule_input(house, tariff_table, day)})
     # then the request returns the queued job, which ran to success
     requested = body["data"]["householdScheduleRequest"]
-    assert requested["job"]["kind"] == "household_schedule"
+    assert requested["job"]["kind"] == "HOUSEHOLD_SCHEDULE"
     assert requested["job"]["queue"] == "default"
     response = client.execute(READ, {"id": requested["id"]})
     assert "errors" not in response, response["errors"]
     read = response["data"]["householdSchedule"]
     job = read["job"]
-    assert (job["status"], job["progressFraction"], job["errorMessage"]) == ("SUCCEEDED", 1.0, "")
+    assert (job["status"], job["progressFraction"], job["errorMessage"]) == ("SUCCEEDED", 1.0, None)
     assert job["progressMessage"] == "storing the schedule"
     assert read["periodCount"] == periods
     rows = read["periods"]
@@ -103,7 +104,7 @@ def test_schedule_request_runs_a_job_that_stores_every_period_of_a_dst_day(
     assert (rows[0]["startAt"], rows[-1]["startAt"]) == (first_utc, last_utc)
     assert (rows[0]["startLocal"], rows[-1]["startLocal"]) == (first_local, last_local)
     assert job["resultSummary"] == {
-        "household_schedule_id": HouseholdSchedule.objects.get().pk,
+        "household_schedule_id": global_id(HouseholdSchedule.objects.get()),
         "periods": periods,
         "total_cost_eur": read["totalCostEur"],
     }
@@ -155,23 +156,23 @@ def test_infeasible_comfort_request_fails_the_job_naming_the_constraint_family(
 @pytest.mark.parametrize(
     ("overrides", "field", "reason"),
     [
-        ({"stepMinutes": 30}, "step_minutes", "must be one of (15, 60)"),
+        ({"stepMinutes": 30}, "input.stepMinutes", "must be one of (15, 60)"),
         (
             {"annualHeatDemandKwh": None},
-            "heat_demand_series_id",
+            "input.heatDemandSeriesId",
             "missing; give heat_demand_series_id or annual_heat_demand_kwh",
         ),
-        ({"annualHeatDemandKwh": 5.0}, "annual_heat_demand_kwh", "must be between 100 and 1e+06, got 5"),
-        ({"batteryInitialEnergyKwh": 9.0}, "battery_initial_energy_kwh", "must be between 0 and 5.6, got 9"),
+        ({"annualHeatDemandKwh": 5.0}, "input.annualHeatDemandKwh", "must be between 100 and 1e+06, got 5"),
+        ({"batteryInitialEnergyKwh": 9.0}, "input.batteryInitialEnergyKwh", "must be between 0 and 5.6, got 9"),
         (
             {"building": {"thermalResistanceKPerKw": 5.4, "thermalCapacitanceKwhPerK": 15.0,
                           "initialIndoorTemperatureC": 21.0, "comfortMinC": 22.0, "comfortMaxC": 20.0},
              "annualHeatDemandKwh": None},
-            "building.comfort_max_c",
+            "input.building.comfortMaxC",
             "must be above comfort_min_c",
         ),
-        ({"tariffYear": 2026}, "tariff_table.dso_tariff", "no rate (charge CD) valid on local date 2026-01-15"),
-        ({"tariffTable": {"name": "x"}}, "tariff_table.dso_tariff_dkk_per_kwh", None),
+        ({"tariffYear": 2026}, "input.tariffTable.dso_tariff", "no rate (charge CD) valid on local date 2026-01-15"),
+        ({"tariffTable": {"name": "x"}}, "input.tariffTable.dso_tariff_dkk_per_kwh", None),
     ],
 )  # fmt: skip
 def test_bad_input_names_the_field_and_writes_nothing(
@@ -201,7 +202,7 @@ def test_series_of_the_wrong_kind_is_rejected(tenant, house, tariff_table, token
         },
     )  # fmt: skip
     assert body["errors"][0]["message"] == (
-        "temperature_series_id: expected a outdoor_temperature series, got solar_irradiance"
+        "input.temperatureSeriesId: expected a outdoor_temperature series, got solar_irradiance"
     )
     assert Job.objects.count() == 0
 
@@ -211,7 +212,7 @@ def test_site_without_household_heat_pump_is_rejected(tenant, house, tariff_tabl
     body = token_client(tenant).execute(
         REQUEST, {"input": schedule_input(house, tariff_table, dt.date(2024, 1, 15))}
     )
-    assert body["errors"][0]["message"] == "site_id: the site has no household heat pump"
+    assert body["errors"][0]["message"] == "input.siteId: the site has no household heat pump"
     assert Job.objects.count() == 0
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from ainergy.common.ids import global_id
 from ainergy.jobs.models import Job
 from ainergy.jobs.services import JobContext
 from optimization.models import SizingStudy
@@ -67,7 +68,7 @@ def test_sizing_request_runs_a_job_reporting_progress_and_stores_the_results(
         body = client.execute(REQUEST, {"input": sizing_input(house, tariff_table)})
     # then the job ran on the sizing queue and reported each stage
     requested = body["data"]["sizingStudyRequest"]
-    assert requested["job"] == {"kind": "household_sizing", "queue": "sizing", "status": "QUEUED"}
+    assert requested["job"] == {"kind": "HOUSEHOLD_SIZING", "queue": "sizing", "status": "QUEUED"}
     assert progress == [
         (0.05, "loading a year of weather, prices and heat data"),
         (0.2, "selecting representative days"),
@@ -85,7 +86,7 @@ def test_sizing_request_runs_a_job_reporting_progress_and_stores_the_results(
         "air-water 12 kW",
     }
     assert study["job"]["resultSummary"] == {
-        "sizing_study_id": SizingStudy.objects.get().pk,
+        "sizing_study_id": global_id(SizingStudy.objects.get()),
         "heat_pump": design["heatPump"],
         "total_cost_eur_per_year": study["annualCost"]["totalEur"],
         "pareto_points": 2,
@@ -149,15 +150,15 @@ def test_missing_prices_fail_the_job_naming_the_series(
 @pytest.mark.parametrize(
     ("overrides", "field", "reason"),
     [
-        ({"year": 1999}, "year", "must be between 2000 and 2100, got 1999"),
-        ({"paretoPointCount": 1}, "pareto_point_count", "must be 0 (no front) or between 2 and 10"),
-        ({"discountRateFraction": 0.5}, "discount_rate_fraction", "must be between 0 and 0.3, got 0.5"),
-        ({"heatDemandSeriesId": None, "annualHeatDemandKwh": None}, "heat_demand_series_id",
+        ({"year": 1999}, "input.year", "must be between 2000 and 2100, got 1999"),
+        ({"paretoPointCount": 1}, "input.paretoPointCount", "must be 0 (no front) or between 2 and 10"),
+        ({"discountRateFraction": 0.5}, "input.discountRateFraction", "must be between 0 and 0.3, got 0.5"),
+        ({"heatDemandSeriesId": None, "annualHeatDemandKwh": None}, "input.heatDemandSeriesId",
          "missing; give heat_demand_series_id or annual_heat_demand_kwh"),
         ({"ev": {"dailyEnergyKwh": 8.0, "arrivalLocalHour": 25, "departureLocalHour": 7}},
-         "ev.arrival_local_hour", "must be between 0 and 23, got 25"),
-        ({"tariffYear": 2026}, "tariff_table.dso_tariff", "no rate (charge CD) valid on local date 2026-01-01"),
-        ({"solarIrradianceSeriesId": "temperature"}, "solar_irradiance_series_id",
+         "input.ev.arrivalLocalHour", "must be between 0 and 23, got 25"),
+        ({"tariffYear": 2026}, "input.tariffTable.dso_tariff", "no rate (charge CD) valid on local date 2026-01-01"),
+        ({"solarIrradianceSeriesId": "temperature"}, "input.solarIrradianceSeriesId",
          "expected a solar_irradiance series, got outdoor_temperature"),
     ],
 )  # fmt: skip

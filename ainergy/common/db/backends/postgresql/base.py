@@ -21,12 +21,14 @@ from timescale.db.backends.postgresql.schema import TimescaleSchemaEditor
 
 logger = logging.getLogger(__name__)
 
+# Readable by an unprivileged role: pg_settings hides shared_preload_libraries from it (where
+# current_setting() would raise), but the loader's own timescaledb.* settings are visible.
 STATE_SQL = """
 SELECT
   EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'),
   (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'),
-  'timescaledb' = ANY (string_to_array(
-      replace(current_setting('shared_preload_libraries'), ' ', ''), ',')),
+  EXISTS (SELECT 1 FROM pg_settings WHERE name = 'shared_preload_libraries'
+          AND 'timescaledb' = ANY (string_to_array(replace(setting, ' ', ''), ','))),
   EXISTS (SELECT 1 FROM pg_settings WHERE name LIKE 'timescaledb.%'),
   COALESCE((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
   OR COALESCE((SELECT v.trusted FROM pg_available_extension_versions v
@@ -43,7 +45,7 @@ class TimescaleState:
 
     available: bool  # the extension's files are on the server
     installed_version: str | None  # CREATE EXTENSION was run in this database
-    in_preload_libraries: bool  # 'timescaledb' in shared_preload_libraries
+    in_preload_libraries: bool  # 'timescaledb' in shared_preload_libraries (if visible)
     loader_loaded: bool  # the library is loaded in this session (its settings exist)
     creatable: bool  # this role may CREATE EXTENSION timescaledb here
     server_version: str
