@@ -12,11 +12,11 @@ plain-text HTTP errors (bad JSON, wrong content type, mutation over GET) are ans
 
 from __future__ import annotations
 
+from cross_web import HTTPException
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
-from cross_web import HTTPException
 from strawberry.django.views import GraphQLView
 
 from ainergy.common.errors import AuthenticationError, PermissionDeniedError
