@@ -48,9 +48,16 @@ class GraphQLClient:
         )
 
     def execute(self, query: str, variables: dict | None = None) -> dict:
+        """The response body without ``extensions.cost`` (the caller's budget moves with every
+        request; tests/graphql/test_cost_and_rejection.py checks it through ``post``)."""
         response = self.post(query, variables)
         assert response.status_code == 200, response.content
-        return response.json()
+        body = response.json()
+        extensions = body.get("extensions", {})
+        extensions.pop("cost", None)
+        if not extensions:
+            body.pop("extensions", None)
+        return body
 
 
 @pytest.fixture

@@ -60,12 +60,12 @@ INTROSPECTION_COST = 1_000
 DEFAULT_LIST_SIZE = 100
 # Largest sizes of object lists that are not paginated (type, field) -> items.
 LIST_SIZES: dict[tuple[str, str], int] = {
-    ("BidPlan", "periods"): 2_000,  # 100 MTUs x 20 heat pumps
+    ("BidPlan", "periods"): 1_000,  # 100 MTUs x 10 heat pumps
     ("BidPlan", "dayAheadCurves"): 100,  # one per MTU
-    ("BidPlan", "reserveOffers"): 600,  # MTUs x reserve products
+    ("BidPlan", "reserveOffers"): 400,  # MTUs x reserve products
     ("BidPlan", "dispatches"): 3,  # results versions
     ("DayAheadCurve", "points"): 64,  # scenarios + price floor and cap
-    ("PoolDispatch", "setpoints"): 2_000,
+    ("PoolDispatch", "setpoints"): 1_000,
     ("HouseholdSchedule", "periods"): 100,
     ("Query", "forecastValues"): 10_000,
     ("Me", "tenantsAvailable"): 20,

@@ -54,10 +54,14 @@ def test_fifteen_aliases_of_a_year_of_minute_values_are_refused_before_running(
 def test_one_alias_at_the_point_cap_is_allowed_and_reports_its_cost(
     tenant, token_client, minute_series
 ):
-    body = token_client(tenant).execute(
-        'query($id: ID!) { seriesValues(seriesId: $id, start: "2024-01-01T00:00:00Z", '
-        'end: "2024-01-01T06:00:00Z") { time value } }',
-        {"id": _gid(minute_series)},
+    body = (
+        token_client(tenant)
+        .post(
+            'query($id: ID!) { seriesValues(seriesId: $id, start: "2024-01-01T00:00:00Z", '
+            'end: "2024-01-01T06:00:00Z") { time value } }',
+            {"id": _gid(minute_series)},
+        )
+        .json()
     )
     assert body["data"] == {"seriesValues": []}
     # 360 one-minute points in six hours
@@ -111,8 +115,10 @@ def test_daily_values_beyond_the_scan_cap_are_refused_when_executed(
 
 
 def test_cost_of_a_page_is_counted_exactly(tenant, token_client):
-    body = token_client(tenant).execute(
-        "{ me { kind } jobs(first: 10) { totalCount edges { node { id kind } } } }"
+    body = (
+        token_client(tenant)
+        .post("{ me { kind } jobs(first: 10) { totalCount edges { node { id kind } } } }")
+        .json()
     )
     # me: 1; jobs: 1 + 10 edges x (edge 1 + node 1)
     assert body["extensions"]["cost"]["requestedQueryCost"] == 1 + 1 + 10 * 2

@@ -168,6 +168,14 @@ def gid(type_name: str, obj) -> str:
     return str(relay.GlobalID(type_name, str(obj.pk)))
 
 
+@pytest.fixture(autouse=True)
+def _no_cost_limits(settings):
+    """The sweep selects every field of every type, nested objects included; query cost limits
+    would refuse some of those documents before they reach tenancy (test_cost_and_rejection)."""
+    settings.GRAPHQL_MAX_COST = 10**9
+    settings.GRAPHQL_COST_BUDGET_PER_MINUTE = 10**12
+
+
 @pytest.fixture
 def world(tenant, other_tenant, user_client, token_client):
     """Tenant A with one object of every node type; tenant B's owner as the attacker."""
