@@ -286,12 +286,33 @@ class QueryCostLimiter(SchemaExtension):
     def on_validate(self):
         context = self.execution_context
         if context.graphql_document is not None and context.pre_execution_errors is None:
-            error = self._check(context)
-            if error is not None:
-                context.pre_execution_errors = [error]  # skips validation and execution
+            errors = self._check(context)
+            if errors:
+                context.pre_execution_errors = errors  # skips validation and execution
         yield
 
-    def _check(self, context) -> GraphQLError | None:
+    def _check(self, context) -> list[GraphQLError]:
+        from ainergy.graphql.input_bounds import input_errors
+        from ainergy.graphql.scopes import mutation_payload_violation
+
+        schema = context.schema._schema
+        violation = mutation_payload_violation(
+            schema,
+            context.graphql_document,
+            context.operation_name,
+            getattr(context.context, "principal", None),
+        )
+        if violation is not None:
+            return [violation]
+        errors = input_errors(
+            schema, context.graphql_document, context.operation_name, context.variables
+        )
+        if errors:
+            return errors
+        error = self._check_cost(context)
+        return [error] if error is not None else []
+
+    def _check_cost(self, context) -> GraphQLError | None:
         self.cost = operation_cost(
             context.schema._schema,
             context.graphql_document,

@@ -362,5 +362,9 @@ def test_malformed_ids_inside_an_input_are_all_named(client, site_id):
 
 def test_unknown_enum_value_is_bad_user_input_not_internal(client, site_id):
     body = client.execute(PUMP, {"input": pump_input(site_id, kind="jumbo")})
-    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert body["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "field": "input.kind",
+        "reason": "Value 'jumbo' does not exist in 'HeatPumpKind' enum.",
+    }
     assert "HeatPumpKind" in body["errors"][0]["message"]
