@@ -26,6 +26,11 @@ def _ip(value: str | None) -> str | None:
         return None
 
 
+def _text(value: object, limit: int) -> str:
+    """Printable-safe text for the log: PostgreSQL refuses NUL in text and JSON."""
+    return str(value).replace("\x00", "\ufffd")[:limit]
+
+
 def _token_label(token: ApiToken) -> str:
     return f"{token.name} ({token.display_prefix}…{token.last_four})"[:200]
 
@@ -41,7 +46,7 @@ def audit_record(
     """Log an action of ``principal`` in its tenant; callers without a tenant are not logged."""
     if principal is None or principal.tenant is None:
         return None
-    ids = list(dict.fromkeys(str(item) for item in object_ids))[:MAX_IDS]
+    ids = list(dict.fromkeys(_text(item, 200) for item in object_ids))[:MAX_IDS]
     token = principal.api_token
     if token is not None:
         kind, label, user = AuditEvent.ActorKind.API_TOKEN, _token_label(token), None
@@ -54,9 +59,9 @@ def audit_record(
         user=user,
         api_token=token,
         actor_label=label,
-        operation=operation[:200],
+        operation=_text(operation, 200),
         object_ids=ids,
-        outcome=outcome[:64],
+        outcome=_text(outcome, 64),
         client_ip=_ip(client_ip),
     )
 

@@ -85,6 +85,18 @@ def parse_json_body(request: HttpRequest) -> object:
         raise ValidationError("body", f"unreadable JSON value ({error})") from None
 
 
+MAX_PARAMETER_CHARS = 200
+
+
+def _check_parameters(path: dict, query) -> None:
+    """Path and query parameters are short text without NUL (PostgreSQL refuses NUL)."""
+    for name, value in [*path.items(), *query.items()]:
+        if len(str(value)) > MAX_PARAMETER_CHARS:
+            raise ValidationError(name, f"longer than {MAX_PARAMETER_CHARS} characters")
+        if "\x00" in str(value):
+            raise ValidationError(name, "contains a NUL character")
+
+
 def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
     """Decorate ``view(request, principal, **kwargs) -> dict | HttpResponse`` into a
     token-authenticated endpoint (a dict becomes JSON; a response, e.g. a download, passes).
@@ -120,6 +132,7 @@ def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
                         f"Permission denied: this requires the '{grant}' permission.",
                         {"required": grant},
                     )
+                _check_parameters(kwargs, request.GET)
                 payload = view(request, principal, **kwargs)
             except ApplicationError as error:
                 outcome = error.code

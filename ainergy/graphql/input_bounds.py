@@ -169,6 +169,12 @@ def _check(value: Any, type_, path: str, key: str, owner: tuple[str | None, str]
         cap = ID_CAP if named in ("ID", "GlobalID") else string_cap(key, *owner)
         if len(value) > cap:
             issues.add("VALIDATION_ERROR", path, f"{len(value)} characters; at most {cap}")
+        elif "\x00" in value:
+            issues.add("VALIDATION_ERROR", path, "contains a NUL character")
+        return
+    if isinstance(value, dict | list):  # a JSON scalar: no NUL anywhere (PostgreSQL refuses it)
+        if _has_nul(value):
+            issues.add("VALIDATION_ERROR", path, "contains a NUL character")
         return
     if isinstance(value, dt.datetime | dt.date):
         moment = (
@@ -185,6 +191,18 @@ def _check(value: Any, type_, path: str, key: str, owner: tuple[str | None, str]
                 f"{value.isoformat()} is outside the supported range "
                 f"[{EARLIEST.date()}, {LATEST.date()})",
             )
+
+
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    if depth > 50:
+        return False
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item, depth + 1) for item in value)
+    return False
 
 
 def _check_cursor(value: Any, path: str, issues: _Issues) -> None:
