@@ -77,3 +77,50 @@ def test_rest_calls_are_logged(tenant, client, day):
     )
     [event] = _events(tenant)
     assert event[2:] == ("GET /api/v1/households/12345/schedule", ["12345"], "NOT_FOUND")
+
+
+AUDIT = """query($filters: AuditEventFilter) {
+  auditEvents(first: 10, filters: $filters) {
+    totalCount
+    edges { node { actorKind actorLabel operation objectIds outcome clientIp apiTokenId } }
+  }
+}"""
+
+
+def test_owners_read_the_audit_log_newest_first_and_filter_it(tenant, token_client, user_client):
+    api = token_client(tenant, scopes=("read", "write"))
+    created = api.execute(REQUEST, {"input": {"steps": 1}})["data"]["diagnosticJobRequest"]["id"]
+    api.execute(CANCEL, {"id": created})
+    owner = user_client(tenant, "owner")
+    body = owner.execute(AUDIT, {"filters": {"operation": "mutation jobCancel"}})
+    assert body["data"]["auditEvents"]["totalCount"] == 1
+    [edge] = body["data"]["auditEvents"]["edges"]
+    token = AuditEvent.objects.filter(tenant=tenant).first().api_token
+    assert edge["node"] == {
+        "actorKind": "API_TOKEN",
+        "actorLabel": f"test ({token.display_prefix}…{token.last_four})",
+        "operation": "mutation jobCancel",
+        "objectIds": [created],
+        "outcome": "OK",
+        "clientIp": "127.0.0.1",
+        "apiTokenId": str(relay.GlobalID("ApiToken", str(token.pk))),
+    }
+    everything = owner.execute(AUDIT)["data"]["auditEvents"]["edges"]
+    assert [edge["node"]["operation"] for edge in everything] == [
+        "mutation jobCancel",
+        "mutation diagnosticJobRequest",
+    ]
+
+
+@pytest.mark.parametrize("role", ["operator", "viewer"])
+def test_only_owners_read_the_audit_log(tenant, user_client, token_client, role):
+    body = user_client(tenant, role).execute(AUDIT)
+    assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+    body = token_client(tenant, scopes=("read", "write", "ingest")).execute(AUDIT)
+    assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+def test_owners_see_only_their_tenants_events(tenant, other_tenant, token_client, user_client):
+    token_client(other_tenant).execute("{ me { kind } }")
+    body = user_client(tenant, "owner").execute(AUDIT)
+    assert body["data"]["auditEvents"]["totalCount"] == 0
