@@ -10,7 +10,16 @@ SETTINGS ?= ainergy.settings.production
 QUEUES ?= default,forecasting,bidding,sizing,ingestion
 CONCURRENCY ?= 2
 
-.PHONY: demo test test-fast test-timescaledb lint format schema serve worker beat relay install install-runtime clean
+NPM ?= npm
+PORTAL := frontend
+# npm ci is re-run when the lock file changes (npm writes node_modules/.package-lock.json).
+PORTAL_MODULES := $(PORTAL)/node_modules/.package-lock.json
+PORTAL_MANIFEST := $(PORTAL)/static/portal/.vite/manifest.json
+PORTAL_SOURCES := $(shell find $(PORTAL)/src -type f -not -path '$(PORTAL)/src/gql/*' 2>/dev/null) \
+	$(PORTAL)/vite.config.ts $(PORTAL)/codegen.ts $(PORTAL)/tsconfig.json schema.graphql
+
+.PHONY: demo test test-fast test-timescaledb lint format schema serve worker beat relay install \
+	install-runtime clean portal portal-lint portal-test portal-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +38,35 @@ install-runtime: $(VENV)/.installed-runtime
 
 install: $(VENV)/.installed-dev
 
-demo: install-runtime
+$(PORTAL_MODULES): $(PORTAL)/package.json $(PORTAL)/package-lock.json
+	cd $(PORTAL) && $(NPM) ci --prefer-offline --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The portal build (GraphQL types generated from schema.graphql, then Vite), served by Django.
+$(PORTAL_MANIFEST): $(PORTAL_MODULES) $(PORTAL_SOURCES)
+	cd $(PORTAL) && $(NPM) run --silent build
+
+portal: $(PORTAL_MANIFEST)
+
+portal-lint: $(PORTAL_MODULES)
+	cd $(PORTAL) && $(NPM) run --silent typecheck && $(NPM) run --silent lint
+
+portal-test: portal
+	cd $(PORTAL) && $(NPM) run --silent budget && $(NPM) run --silent test
+
+# Hot reload: Vite's dev server for the assets, Django for login, sessions and the API.
+portal-dev: install-runtime $(PORTAL_MODULES)
+	cd $(PORTAL) && $(NPM) run --silent codegen
+	@echo "portal: http://$(HOST):$(PORT)/  (assets and hot reload from Vite on :5173)"
+	trap 'kill 0' EXIT; (cd $(PORTAL) && $(NPM) run dev) & \
+	PORTAL_DEV_SERVER=1 DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo: install-runtime portal
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
 	DEBUG=1 $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install portal-test
 	$(BIN)/python -m pytest
 
 # tests/timescaledb against a real TimescaleDB engine (WebAssembly PostgreSQL 17 + TimescaleDB, npm)
@@ -44,18 +76,19 @@ test-timescaledb: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not integration"
 
-lint: install
+lint: install portal-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install $(PORTAL_MODULES)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	cd $(PORTAL) && $(NPM) run --silent format
 
 schema: install-runtime
 	DEBUG=1 $(BIN)/python manage.py export_graphql_schema
 
-serve: install-runtime
+serve: install-runtime portal
 	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py collectstatic --no-input -v 0
 	DJANGO_SETTINGS_MODULE=$(SETTINGS) BIND=$${BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c ainergy/gunicorn_conf.py
 
@@ -78,4 +111,4 @@ relay: install-runtime  # publishes the job outbox, requeues jobs of dead worker
 	$(BIN)/python manage.py jobs_relay
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3
+	rm -rf $(VENV) var/*.sqlite3 $(PORTAL)/node_modules $(PORTAL)/static/portal $(PORTAL)/src/gql

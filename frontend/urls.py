@@ -1,16 +1,33 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from frontend import views
-from tenants.views import LoginView
+from tenants.views import throttled_login
 
 app_name = "frontend"
 
+# Top-level paths of the React app (frontend/src/app/routes.tsx); anything else is Django's 404.
+PORTAL_SECTIONS = (
+    "pools",
+    "bid-plans",
+    "dispatches",
+    "forecasts",
+    "prices",
+    "sites",
+    "schedules",
+    "sizing",
+    "jobs",
+    "settings",
+    "explorer",
+)
+
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("login/", LoginView.as_view(), name="login"),  # throttled: tenants.auth
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.portal, name="portal"),
+    path("login/", throttled_login(views.LoginView).as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("tenant/", views.choose_tenant, name="choose_tenant"),
-    path("schedules/<int:schedule_id>/", views.household_schedule, name="household_schedule"),
-    path("bid-plans/<int:bid_plan_id>/curves.csv", views.bid_plan_curves, name="bid_plan_curves"),
+    re_path(
+        rf"^(?P<section>{'|'.join(PORTAL_SECTIONS)})(?:/.*)?$",
+        views.portal,
+        name="portal_section",
+    ),
 ]

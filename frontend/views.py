@@ -1,111 +1,118 @@
-"""The web portal (server-rendered): login, tenant choice, dashboard."""
+"""Django's part of the portal: login, logout, the tenant chooser, error pages, and the page that
+loads the React app (frontend/src). The app reads and writes only through the public GraphQL API
+with the session and CSRF token; these views never query tenant data."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpResponseBadRequest
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 
-from ainergy.assets.models import HeatPump, Pool
-from ainergy.jobs.selectors import job_list
-from optimization.models import HouseholdSchedule
+from frontend.texts import request_language, texts_for
 from tenants.middleware import SESSION_TENANT_KEY
 from tenants.selectors import user_memberships
 
-
-@login_required
-def dashboard(request):
-    principal = request.principal
-    if principal.tenant is None:
-        return redirect("frontend:choose_tenant")
-    tenant = principal.tenant
-    now = timezone.now()
-    current = (
-        Q(memberships__valid_from_at__isnull=True) | Q(memberships__valid_from_at__lte=now)
-    ) & (Q(memberships__valid_to_at__isnull=True) | Q(memberships__valid_to_at__gt=now))
-    pools = (
-        Pool.objects.for_tenant(tenant)
-        .select_related("bidding_zone", "market_account")
-        .annotate(
-            heat_pump_count=Count("memberships", filter=current),
-            power_max_kw=Sum("memberships__heat_pump__power_max_kw", filter=current),
-        )
-    )
-    return render(
-        request,
-        "frontend/dashboard.html",
-        {
-            "tenant": tenant,
-            "membership": principal.membership,
-            "pools": pools,
-            "heat_pumps": HeatPump.objects.for_tenant(tenant).select_related("site")[:50],
-            "schedules": HouseholdSchedule.objects.for_tenant(tenant).select_related("site", "job")[
-                :10
-            ],
-            "jobs": job_list(tenant)[:20],
-        },
-    )
+TENANT_CHOOSER_URL = "/tenant/"
 
 
-@login_required
-def household_schedule(request, schedule_id: int):
-    tenant = request.principal.tenant
-    schedule = (
-        HouseholdSchedule.objects.for_tenant(tenant)
-        .select_related("site")
-        .filter(pk=schedule_id)
-        .first()
-        if tenant is not None
-        else None
-    )
-    if schedule is None:
-        raise Http404("Schedule not found.")
-    periods = list(schedule.periods.order_by("start_at"))
-    peak = max((p.grid_import_kw for p in periods), default=0.0) or 1.0
-    return render(
-        request,
-        "frontend/household_schedule.html",
-        {"tenant": tenant, "schedule": schedule, "periods": periods, "peak_import_kw": peak},
-    )
+def safe_next(request, default: str = "/") -> str:
+    """The ``next`` target of a login/tenant round trip, if it stays on this site."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default
 
 
-@login_required
+def page_context(request, **extra) -> dict:
+    return {"texts": texts_for(request), "language": request_language(request), **extra}
+
+
+@ensure_csrf_cookie
+def portal(request, **_route):
+    """The React app's HTML for every portal route; deep links survive login and the chooser."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    if request.principal.tenant is None:
+        return redirect(f"{TENANT_CHOOSER_URL}?{urlencode({'next': request.get_full_path()})}")
+    return render(request, "frontend/portal.html", page_context(request))
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "frontend/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            **page_context(self.request, logged_out="logged_out" in self.request.GET),
+        }
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django 5); lands on the portal's own login page."""
+
+    def get_success_url(self):
+        return f"{settings.LOGIN_URL}?logged_out=1"
+
+
 @require_http_methods(["GET", "POST"])
 def choose_tenant(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
     memberships = list(user_memberships(request.user))
+    target = safe_next(request)
     if request.method == "POST":
         wanted = request.POST.get("tenant")
         chosen = next((m for m in memberships if m.tenant.slug == wanted), None)
         if chosen is None:
             return HttpResponseBadRequest("tenant: not one of your tenants")
         request.session[SESSION_TENANT_KEY] = chosen.tenant_id
-        return redirect("frontend:dashboard")
-    return render(request, "frontend/choose_tenant.html", {"memberships": memberships})
-
-
-@login_required
-def bid_plan_curves(request, bid_plan_id: int):
-    """The bid plan's day-ahead curves as a Nord Pool-style CSV, for the portal user's tenant."""
-    from django.http import HttpResponse
-
-    from ainergy.common.errors import NotFoundError
-    from optimization.selectors.bidding import bid_plan_bids, bid_plan_get
-    from optimization.services.bidding import bid_plan_export
-
-    tenant = request.principal.tenant
-    try:
-        if tenant is None:
-            raise NotFoundError("Bid plan not found.")
-        plan = bid_plan_get(tenant, bid_plan_id)
-    except NotFoundError:
-        raise Http404("Bid plan not found.") from None
-    response = HttpResponse(
-        bid_plan_export(plan, bid_plan_bids(plan), "csv"), content_type="text/csv"
+        return redirect(target)
+    texts = texts_for(request)
+    choices = [
+        {
+            "slug": m.tenant.slug,
+            "name": m.tenant.name,
+            "role": texts[f"role_{m.role}"],
+            "is_current": m.tenant_id == request.session.get(SESSION_TENANT_KEY),
+        }
+        for m in memberships
+    ]
+    return render(
+        request, "frontend/choose_tenant.html", page_context(request, choices=choices, next=target)
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="bid-plan-{plan.pk}-{plan.delivery_day}.csv"'
+
+
+def error_page(request, status: int, title_key: str, text_key: str):
+    texts = texts_for(request)
+    return render(
+        request,
+        "frontend/error.html",
+        page_context(request, status=status, title=texts[title_key], text=texts[text_key]),
+        status=status,
     )
-    return response
+
+
+def not_found(request, exception=None):
+    return error_page(request, 404, "not_found_title", "not_found_text")
+
+
+def forbidden(request, exception=None):
+    return error_page(request, 403, "forbidden_title", "forbidden_text")
+
+
+def csrf_failure(request, reason=""):
+    return error_page(request, 403, "forbidden_title", "csrf_text")
+
+
+def server_error(request):
+    return error_page(request, 500, "server_error_title", "server_error_text")

@@ -1,24 +1,28 @@
-"""The portal's login page with login throttling: 429 and ``Retry-After`` while locked."""
+"""Login throttling for the portal's login page: 429 and ``Retry-After`` while locked.
+
+``throttled_login(LoginView)`` wraps whatever login view the portal uses; the lockout itself is
+enforced in the authentication backend (``tenants.auth``) for every login path.
+"""
 
 from __future__ import annotations
 
 import math
 
-from django.contrib.auth import views as auth_views
 from django.template.response import TemplateResponse
 
 from ainergy.common.middleware import client_ip
 from tenants.auth import login_lockout_s
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "frontend/login.html"
+class LoginThrottleMixin:
+    """Answers 429 while the account or the address is locked (also for the right password)."""
 
     def post(self, request, *args, **kwargs):
-        locked_s = login_lockout_s(username=request.POST.get("username"), ip=client_ip(request))
+        username = request.POST.get("username")
+        locked_s = login_lockout_s(username=username, ip=client_ip(request))
         if not locked_s:
             response = super().post(request, *args, **kwargs)
-            locked_s = login_lockout_s(username=request.POST.get("username"), ip=client_ip(request))
+            locked_s = login_lockout_s(username=username, ip=client_ip(request))
             if not locked_s or response.status_code == 302:
                 return response
         form = self.get_form()
@@ -32,3 +36,8 @@ class LoginView(auth_views.LoginView):
         )
         response["Retry-After"] = str(locked_s)
         return response
+
+
+def throttled_login(view_class: type) -> type:
+    """``view_class`` with login throttling in front of its POST."""
+    return type(view_class.__name__, (LoginThrottleMixin, view_class), {})

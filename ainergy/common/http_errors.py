@@ -2,13 +2,14 @@
 
 They cover what happens before a view can answer: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
 (413), a disallowed host or bad request (400), an unknown URL (404), a crash outside
-``json_endpoint`` (500). Portal pages keep Django's HTML pages.
+``json_endpoint`` (500). Other paths get the portal's HTML error pages.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.utils.module_loading import import_string
 from django.views import defaults
 
 API_PREFIXES = ("/api/", "/graphql")
@@ -36,17 +37,17 @@ def bad_request(request, exception, template_name="400.html"):
 
 def permission_denied(request, exception, template_name="403.html"):
     if not _is_api(request):
-        return defaults.permission_denied(request, exception, template_name)
+        return import_string("frontend.views.forbidden")(request, exception)
     return _json(request, 403, "PERMISSION_DENIED", "Permission denied.")
 
 
 def page_not_found(request, exception, template_name="404.html"):
     if not _is_api(request):
-        return defaults.page_not_found(request, exception, template_name)
+        return import_string("frontend.views.not_found")(request, exception)
     return _json(request, 404, "NOT_FOUND", f"No endpoint at {request.path[:200]}.")
 
 
 def server_error(request, template_name="500.html"):
     if not _is_api(request):
-        return defaults.server_error(request, template_name)
+        return import_string("frontend.views.server_error")(request)
     return _json(request, 500, "INTERNAL", "Unexpected error.")

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "strawberry_django",
+    "django_vite",
     "ainergy.common",
     "tenants",
     "ainergy.jobs",
@@ -128,6 +129,21 @@ STATIC_ROOT = Path(
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+# --- Portal (frontend/) -------------------------------------------------------------------
+# The React app is built by Vite into frontend/static/portal (make demo / make test run
+# `npm ci` and the build). PORTAL_DEV_SERVER=1 loads it from `npm run dev` instead (hot reload).
+CSRF_FAILURE_VIEW = "frontend.views.csrf_failure"
+DJANGO_VITE = {
+    "default": {
+        "dev_mode": env_bool("PORTAL_DEV_SERVER", False),
+        "dev_server_host": "127.0.0.1",
+        "dev_server_port": int(os.environ.get("PORTAL_DEV_SERVER_PORT", "5173")),
+        "static_url_prefix": "portal",
+        "manifest_path": BASE_DIR / "frontend" / "static" / "portal" / ".vite" / "manifest.json",
+    }
+}
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -268,7 +284,12 @@ MARKET_DATA_FEEDS = {
     "day_ahead_prices": {"lookback_days": 2, "lookahead_days": 2},
     "mfrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
     "afrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
-    "fcr_dk1": {"lookback_days": 3, "lookahead_days": 2},
+    # [U] which FcrDK1 price a Danish provider is paid: FCRdk_EUR here, FCRcross_EUR the other
+    "fcr_dk1": {
+        "lookback_days": 3,
+        "lookahead_days": 2,
+        "value_fields": {"fcr_dk1_capacity_price_eur_per_mw_h": "FCRdk_EUR"},
+    },
     "fcr_n_dk2": {"lookback_days": 3, "lookahead_days": 2},
     "fcr_d_up_dk2": {"lookback_days": 3, "lookahead_days": 2},
     "fcr_d_down_dk2": {"lookback_days": 3, "lookahead_days": 2},

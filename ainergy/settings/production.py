@@ -54,6 +54,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
 # --- Static files: WhiteNoise serves STATIC_ROOT (filled by collectstatic) -------------------
+from frontend.storage import IMMUTABLE_FILE_PATTERN  # noqa: E402
+
 MIDDLEWARE = [
     MIDDLEWARE[0],  # SecurityMiddleware first, so redirects and headers cover static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's CompressedManifestStaticFilesStorage, leaving the Vite-hashed portal build as is
+    "staticfiles": {"BACKEND": "frontend.storage.PortalStaticFilesStorage"},
 }
+WHITENOISE_IMMUTABLE_FILE_TEST = IMMUTABLE_FILE_PATTERN  # Django's and Vite's hashed names
 WHITENOISE_MANIFEST_STRICT = False  # a file missing from the manifest is served unhashed, not a 500

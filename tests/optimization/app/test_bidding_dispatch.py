@@ -26,9 +26,14 @@ SUBMIT = "mutation($id: ID!) { bidPlanSubmit(id: $id) { id status } }"
 
 DISPATCH = """query($id: ID!) {
   poolDispatch(id: $id) {
-    dayAheadVolumeMw reserveCapacityMw deviationMw costsEur heatDemandSource
+    dayAheadVolumeMw reserveCapacity { productCode capacityMw } deviationMw
+    costs { component costEur } heatDemandSource
     job { status errorCode errorMessage resultSummary }
-    setpoints { heatPumpId startAt powerKw isOn storageKwh backupHeatKw reserveKw }
+    setpoints { heatPumpId startAt powerKw isOn storageKwh backupHeatKw
+                reserve { productCode powerKw } }
+    periods { periodStartAt clearedVolumeMw deviationMw reason dayAheadPriceEurPerMwh
+              imbalancePriceEurPerMwh priceSource }
+    solveStatus deviationPenaltyEurPerMwh reserveShortfall { productCode capacityMw }
   }
 }"""
 
@@ -124,15 +129,15 @@ def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
     assert stored.deviation_price_source == "penalty"
     penalty = stored.deviation_penalty_eur_per_mwh
     assert penalty > max(prices) - min(prices)
-    assert dispatch["costsEur"]["imbalance"] == pytest.approx(
-        float(np.dot(prices, deviation)), abs=0.05
-    )
-    assert dispatch["costsEur"]["imbalance_penalty"] == pytest.approx(
-        penalty * np.abs(deviation).sum(), abs=0.05
-    )
+    costs = {c["component"]: c["costEur"] for c in dispatch["costs"]}
+    assert costs["imbalance"] == pytest.approx(float(np.dot(prices, deviation)), abs=0.05)
+    assert costs["imbalance_penalty"] == pytest.approx(penalty * np.abs(deviation).sum(), abs=0.05)
     # the accepted reserve is held by the units in every period it was accepted for
-    accepted = np.asarray(dispatch["reserveCapacityMw"]["mfrr_up"])
-    held = frame.assign(r=[p["reserveKw"]["mfrr_up"] for p in setpoints])
+    assert [r["productCode"] for r in dispatch["reserveCapacity"]] == ["MFRR_UP"]
+    accepted = np.asarray(dispatch["reserveCapacity"][0]["capacityMw"])
+    held = frame.assign(
+        r=[{r["productCode"]: r["powerKw"] for r in p["reserve"]}["MFRR_UP"] for p in setpoints]
+    )
     held = held.groupby("startAt")["r"].sum().sort_index().to_numpy() / 1000
     assert held == pytest.approx(accepted, abs=1e-3)
     assert accepted.sum() == sum(o["capacityMw"] for o in offers)
@@ -155,7 +160,7 @@ def test_accepted_volumes_are_dispatched_as_given(planned, django_capture_on_com
     setpoints = pd.DataFrame(dispatch["setpoints"])
     pool_mw = setpoints.groupby("startAt")["powerKw"].sum().sort_index().to_numpy() / 1000
     assert pool_mw == pytest.approx(np.add(volumes, dispatch["deviationMw"]), abs=1e-3)
-    assert dispatch["reserveCapacityMw"] == {"mfrr_up": [0.0] * 24}
+    assert dispatch["reserveCapacity"] == [{"productCode": "MFRR_UP", "capacityMw": [0.0] * 24}]
     reasons = PoolDispatch.objects.get().deviation_reasons
     assert [bool(r) for r in reasons] == [abs(d) >= 1e-3 for d in dispatch["deviationMw"]]
     assert set(Bid.objects.exclude(product__code="day_ahead").values_list("status", flat=True)) <= {
@@ -209,6 +214,17 @@ def test_published_imbalance_prices_settle_the_deviations(
         float(np.dot(published, deviation)), abs=0.05
     )
     assert stored.costs_eur["imbalance_penalty"] == 0.0
+    # the same through GraphQL: typed periods with enum reasons and price sources
+    read = client.execute(DISPATCH, {"id": body["data"]["bidPlanResultsRecord"]["id"]})
+    periods = read["data"]["poolDispatch"]["periods"]
+    assert len(periods) == 24
+    assert periods[0]["periodStartAt"] == "2024-01-14T23:00:00+00:00"
+    assert [p["reason"] for p in periods] == [
+        r.upper() if r else None for r in stored.deviation_reasons
+    ]
+    assert {p["priceSource"] for p in periods} == {"IMBALANCE_PRICE"}
+    assert [p["deviationMw"] for p in periods] == stored.deviation_mw
+    assert read["data"]["poolDispatch"]["solveStatus"] == "OPTIMAL"
 
 
 def test_infeasible_dispatch_fails_the_job_naming_the_constraint_family_and_periods(

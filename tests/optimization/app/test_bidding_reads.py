@@ -133,14 +133,15 @@ def test_curves_export_as_nord_pool_csv_and_json(tenant, stored, token_client, d
     _, made = stored
     plan_id = gid("BidPlan", made["plan"])
     client = token_client(tenant)
-    query = "query($id: ID!, $f: CurveExportFormat!) { bidPlan(id: $id) { nordPoolExport(format: $f) } }"
+    query = """query($id: ID!) { bidPlan(id: $id) { nordPoolExport {
+        bidPlanId auction deliveryDay biddingZone portfolio currency mtuMinutes
+        curves { deliveryStartAt deliveryEndAt points { priceEurPerMwh volumeMw } }
+        csv: downloadUrl json: downloadUrl(format: JSON) } } }"""
     # when
-    csv_text = client.execute(query, {"id": plan_id, "f": "CSV"})["data"]["bidPlan"][
-        "nordPoolExport"
-    ]
-    json_text = client.execute(query, {"id": plan_id, "f": "JSON"})["data"]["bidPlan"][
-        "nordPoolExport"
-    ]
+    order = client.execute(query, {"id": plan_id})["data"]["bidPlan"]["nordPoolExport"]
+    csv_download = device(tenant, order["csv"])
+    json_download = device(tenant, order["json"])
+    csv_text, json_text = csv_download.content.decode(), json_download.content.decode()
     download = device(tenant, f"/api/v1/bid-plans/{plan_id}/curves?format=csv")
     # then: one row per curve point, purchases positive, 0.01 EUR and 0.1 MW
     rows = list(csv.DictReader(io.StringIO(csv_text)))
@@ -163,6 +164,20 @@ def test_curves_export_as_nord_pool_csv_and_json(tenant, stored, token_client, d
     assert download.status_code == 200
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert download.content.decode() == csv_text
+    # the typed order says the same as the file
+    assert {k: order[k] for k in ("bidPlanId", "auction", "deliveryDay", "biddingZone",
+                                  "portfolio", "currency", "mtuMinutes")} == {
+        "bidPlanId": plan_id, "auction": "SDAC", "deliveryDay": "2024-01-15",
+        "biddingZone": "DK1", "portfolio": "5790000000001", "currency": "EUR", "mtuMinutes": 60,
+    }  # fmt: skip
+    assert order["curves"][1] == {
+        "deliveryStartAt": "2024-01-15T00:00:00+00:00",
+        "deliveryEndAt": "2024-01-15T01:00:00+00:00",
+        "points": [
+            {"priceEurPerMwh": -500.0, "volumeMw": 3.5}, {"priceEurPerMwh": 50.0, "volumeMw": 2.0},
+            {"priceEurPerMwh": 120.5, "volumeMw": 0.7}, {"priceEurPerMwh": 4000.0, "volumeMw": 0.0},
+        ],
+    }  # fmt: skip
 
 
 def test_another_tenant_cannot_download_curves(other_tenant, stored, device):
@@ -189,7 +204,7 @@ def test_bid_plan_list_runs_a_fixed_number_of_queries(tenant, token_client, coun
         id deliveryDay pool { name } job { status } risk { cvarEur scenarioCosts { costEur } }
         dayAheadCurves { status acceptedVolumeMw points { priceEurPerMwh } }
         reserveOffers { productCode capacityMw acceptedCapacityMw }
-        periods { heatPumpId powerKw reserveKw }
+        periods { heatPumpId powerKw reserve { productCode powerKw } }
         dispatches { id setpoints { powerKw } } } } } }"""
     # when
     with CaptureQueriesContext(connection) as queries:
@@ -203,3 +218,71 @@ def test_bid_plan_list_runs_a_fixed_number_of_queries(tenant, token_client, coun
     assert len(queries.captured_queries) == 13, "\n".join(
         q["sql"][:150] for q in queries.captured_queries
     )
+
+
+BIDS = """query($filters: BidFilter) { bids(first: 50, filters: $filters) {
+    totalCount edges { node { id product { code } deliveryStartAt status } } } }"""
+
+
+def test_bids_filter_by_plan_product_and_period(tenant, stored, token_client):
+    # given a plan with two day-ahead curves (23:00 and 00:00 UTC) and one mFRR offer (23:00),
+    # and a second plan the next day
+    world, made = stored
+    other = make_plan(tenant, world, day=dt.date(2024, 1, 16))
+    client = token_client(tenant)
+    plan_id = gid("BidPlan", made["plan"])
+
+    def ids(filters):
+        body = client.execute(BIDS, {"filters": filters})
+        return sorted(edge["node"]["id"] for edge in body["data"]["bids"]["edges"])
+
+    # then
+    assert ids({"bidPlanId": plan_id}) == sorted(gid("Bid", bid) for bid in made["bids"])
+    assert ids({"bidPlanId": gid("BidPlan", other["plan"])}) == sorted(
+        gid("Bid", bid) for bid in other["bids"]
+    )
+    assert ids({"bidPlanId": plan_id, "productCode": "MFRR_UP"}) == [gid("Bid", made["bids"][2])]
+    assert ids(
+        {
+            "bidPlanId": plan_id,
+            "deliveryFrom": "2024-01-15T00:00:00+00:00",
+            "deliveryTo": "2024-01-15T01:00:00+00:00",
+        }
+    ) == [gid("Bid", made["bids"][1])]
+    assert len(ids({})) == 6
+
+
+def test_bids_filter_with_a_malformed_plan_id_names_the_path(tenant, stored, token_client):
+    body = token_client(tenant).execute(BIDS, {"filters": {"bidPlanId": "nope"}})
+    assert body["errors"][0]["extensions"] == {
+        "code": "VALIDATION_ERROR",
+        "field": "filters.bidPlanId",
+        "reason": "not a valid id (ids are opaque strings handed out by this API)",
+    }
+
+
+def test_jobs_filter_by_kind_status_and_object(tenant, stored, token_client):
+    # given a bid plan (its job succeeded) and its dispatch job, and a queued diagnostic job
+    from ainergy.jobs.services import job_enqueue
+
+    _, made = stored
+    diagnostic = job_enqueue(tenant=tenant, kind="diagnostic", parameters={"steps": 1})
+    client = token_client(tenant)
+    query = """query($filters: JobFilter) { jobs(first: 50, filters: $filters) {
+        edges { node { id kind status } } } }"""
+
+    def ids(filters):
+        body = client.execute(query, {"filters": filters})
+        return sorted(edge["node"]["id"] for edge in body["data"]["jobs"]["edges"])
+
+    plan_jobs = sorted([gid("Job", made["plan"].job), gid("Job", made["dispatch"].job)])
+    # then
+    assert ids({"objectId": gid("BidPlan", made["plan"])}) == plan_jobs
+    assert ids({"objectId": gid("PoolDispatch", made["dispatch"])}) == [
+        gid("Job", made["dispatch"].job)
+    ]
+    assert ids({"kind": "DIAGNOSTIC"}) == [gid("Job", diagnostic)]
+    assert ids({"status": "QUEUED", "kind": "DIAGNOSTIC"}) == [gid("Job", diagnostic)]
+    assert ids({"kind": "BID_PLAN", "status": "FAILED"}) == []
+    body = client.execute(query, {"filters": {"objectId": gid("Site", made["plan"].pool)}})
+    assert body["errors"][0]["extensions"]["field"] == "filters.objectId"

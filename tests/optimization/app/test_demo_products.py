@@ -15,7 +15,7 @@ READ = """query($id: ID!) {
   bidPlan(id: $id) {
     job { status errorCode errorMessage }
     reserveOffers { productCode capacityMw }
-    periods { reserveKw }
+    periods { reserve { productCode } }
   }
 }"""
 
@@ -68,4 +68,7 @@ def test_each_enabled_product_of_the_demo_gets_a_bid_plan(
         # then its job succeeded and offers (possibly 0 MW of) that product only
         assert plan["job"]["status"] == "SUCCEEDED", (pool_name, product, plan["job"])
         assert {offer["productCode"] for offer in plan["reserveOffers"]} <= {product.upper()}
-        assert all(set(period["reserveKw"]) == {product} for period in plan["periods"])
+        assert all(
+            {r["productCode"] for r in period["reserve"]} == {product.upper()}
+            for period in plan["periods"]
+        )

@@ -21,11 +21,13 @@ READ = """query($id: ID!) {
   sizingStudy(id: $id) {
     year representativeDayCount paretoPointCount emissionsKgCo2PerYear assumptions
     design { heatPump pvKwp batteryEnergyKwh batteryPowerKw hasEvCharger }
-    annualCost { capexTotalEur capexByComponentEur energyEur tariffsEur taxesEur exportRevenueEur
+    annualCost { capexTotalEur capexByComponent { component costEurPerYear } energyEur tariffsEur taxesEur exportRevenueEur
                  evChargingElsewhereEur totalEur }
     paretoFront { emissionsCapKgCo2 totalCostEurPerYear emissionsKgCo2PerYear design { heatPump } }
     representativeDays { localDay weightDays }
-    job { status progressFraction errorMessage resultSummary }
+    job { status progressFraction errorMessage resultSummary
+          result { ... on HouseholdSizingJobResult { paretoPointCount sizingStudy { id } } } }
+    annualEnergy { gridImportKwh heatPumpHeatKwh unservedHeatKwh }
   }
 }"""
 
@@ -91,10 +93,15 @@ def test_sizing_request_runs_a_job_reporting_progress_and_stores_the_results(
         "total_cost_eur_per_year": study["annualCost"]["totalEur"],
         "pareto_points": 2,
     }
+    assert study["job"]["result"] == {
+        "paretoPointCount": 2,
+        "sizingStudy": {"id": global_id(SizingStudy.objects.get())},
+    }
+    assert study["annualEnergy"]["heatPumpHeatKwh"] > 0
     # the cost split adds up; the representative days (incl. the peak-heat day) weigh a year
     cost = study["annualCost"]
     assert cost["capexTotalEur"] == pytest.approx(
-        sum(cost["capexByComponentEur"].values()), abs=0.02
+        sum(c["costEurPerYear"] for c in cost["capexByComponent"]), abs=0.02
     )
     assert cost["totalEur"] == pytest.approx(
         cost["capexTotalEur"]
