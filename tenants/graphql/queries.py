@@ -57,7 +57,7 @@ class Query:
     api_tokens: Connection[ApiTokenType] = strawberry_django.connection(
         extensions=[MANAGE], description="The tenant's API tokens (owners only)."
     )
-    audit_events: DjangoListConnection[AuditEventType] = strawberry_django.connection(
+    audit_events: Connection[AuditEventType] = strawberry_django.connection(
         extensions=[MANAGE],
         description="The tenant's audit log, newest first (owners only): every mutation, "
         "API-token and REST call, with ids and outcome.",
