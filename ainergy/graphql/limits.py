@@ -67,6 +67,20 @@ LIST_SIZES: dict[tuple[str, str], int] = {
     ("DayAheadCurve", "points"): 64,  # scenarios + price floor and cap
     ("PoolDispatch", "setpoints"): 1_000,
     ("HouseholdSchedule", "periods"): 100,
+    ("BidPlanSchedulePeriod", "reserve"): 6,  # reserve products
+    ("PoolDispatchSetpoint", "reserve"): 6,
+    ("Bid", "curve"): 64,
+    ("CurveOrderCurve", "points"): 64,
+    ("BidPlanRisk", "scenarioCosts"): 50,  # scenarios
+    ("BidPlanRisk", "expectedComponents"): 10,
+    ("PoolDispatch", "costs"): 10,
+    ("BidPlan", "units"): 10,
+    ("BidPlan", "results"): 3,
+    ("BidPlan", "events"): 20,
+    ("BidPlan", "deratedCapacity"): 6,
+    ("BidPlan", "curveDiagnostics"): 100,
+    ("HeatPump", "copTable"): 100,
+    ("MarketAccount", "enabledProducts"): 20,
     ("Query", "forecastValues"): 10_000,
     ("Me", "tenantsAvailable"): 20,
     ("Bid", "results"): 10,

@@ -202,7 +202,7 @@ GRAPHQL_MAX_DOCUMENT_BYTES = 65_536  # [bytes] the query text (the parser also s
 GRAPHQL_MAX_GET_BYTES = 4_096  # [bytes] query string of a GET request
 GRAPHQL_MAX_FIELDS = 500  # field selections per document, fragments expanded
 GRAPHQL_MAX_REPEATED_FIELDS = 5  # selections of one response key in one selection set
-GRAPHQL_MAX_COST = 50_000  # objects one operation may return (see limits.py)
+GRAPHQL_MAX_COST = 100_000  # objects one operation may return (see limits.py)
 GRAPHQL_COST_BUDGET_PER_MINUTE = int(os.environ.get("GRAPHQL_COST_BUDGET_PER_MINUTE", "300000"))
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)  # off in production unless set
 

@@ -5,7 +5,7 @@ import strawberry_django
 from strawberry import auto, relay
 
 from ainergy.graphql.context import scope_to_tenant
-from ainergy.graphql.vocabulary import choices_enum, graphql_enum
+from ainergy.graphql.vocabulary import choices_enum, describe, graphql_enum
 from ainergy.markets.graphql.enums import BiddingZoneEnum
 from tenants import models
 
@@ -225,3 +225,6 @@ class AuditEventType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
+
+
+describe(AuditEventFilter, "Narrow the audit log; all given conditions must hold.")

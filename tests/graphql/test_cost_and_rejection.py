@@ -47,8 +47,8 @@ def test_fifteen_aliases_of_a_year_of_minute_values_are_refused_before_running(
     )
     error = _only_error(token_client(tenant).execute("{ " + aliases + " }"))
     # 15 aliases x 20 000 points (the per-query cap of points) x 1 object each
-    assert error["extensions"] == {"code": "COST_LIMIT", "cost": 300_000, "limit": 50_000}
-    assert error["message"].startswith("Query cost 300000 exceeds the limit of 50000")
+    assert error["extensions"] == {"code": "COST_LIMIT", "cost": 300_000, "limit": 100_000}
+    assert error["message"].startswith("Query cost 300000 exceeds the limit of 100000")
 
 
 def test_one_alias_at_the_point_cap_is_allowed_and_reports_its_cost(
@@ -67,7 +67,7 @@ def test_one_alias_at_the_point_cap_is_allowed_and_reports_its_cost(
     # 360 one-minute points in six hours
     assert body["extensions"]["cost"] == {
         "requestedQueryCost": 360,
-        "maximumQueryCost": 50_000,
+        "maximumQueryCost": 100_000,
         "budgetPerMinute": settings.GRAPHQL_COST_BUDGET_PER_MINUTE,
         "budgetRemaining": settings.GRAPHQL_COST_BUDGET_PER_MINUTE - 360,
     }
@@ -82,7 +82,7 @@ def test_bid_plan_pages_with_curves_and_periods_are_refused(tenant, token_client
     )
     error = _only_error(token_client(tenant).execute("{ " + aliases + " }"))
     assert error["extensions"]["code"] == "COST_LIMIT"
-    assert error["extensions"]["cost"] > 50_000 * 100
+    assert error["extensions"]["cost"] > 100_000 * 100
 
 
 def test_daily_values_over_a_million_raw_points_are_refused(tenant, token_client, minute_series):
@@ -92,7 +92,7 @@ def test_daily_values_over_a_million_raw_points_are_refused(tenant, token_client
     )
     error = _only_error(token_client(tenant).execute(query, {"id": _gid(minute_series)}))
     # 730 days returned + (730 days x 1500 one-minute values, counting 25-hour days) / 10
-    assert error["extensions"] == {"code": "COST_LIMIT", "cost": 730 + 109_500, "limit": 50_000}
+    assert error["extensions"] == {"code": "COST_LIMIT", "cost": 730 + 109_500, "limit": 100_000}
 
 
 def test_daily_values_beyond_the_scan_cap_are_refused_when_executed(

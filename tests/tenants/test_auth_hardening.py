@@ -46,7 +46,7 @@ def test_password_guessing_locks_the_account_even_for_the_right_password(member)
     response = login(client, PASSWORD)
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 15 * 60
-    assert b"Too many failed log-ins" in response.content
+    assert b'role="alert"' in response.content  # the login page shows its error
     assert "_auth_user_id" not in client.session
 
 
