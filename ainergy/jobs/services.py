@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ainergy.common import events
 from ainergy.common.errors import ApplicationError, TransientError, ValidationError
 from ainergy.jobs.models import Job, JobOutbox, JobStatus, OutboxState
 from ainergy.jobs.outbox import outbox_kick, routing_queue
@@ -56,6 +57,7 @@ class JobContext:
             )
         self.job.progress_fraction = fraction
         self.job.progress_message = message[:300]
+        events.job_changed(self.job.pk)  # GraphQL subscribers (best effort)
 
 
 Runner = Callable[[JobContext], dict[str, Any] | None]
@@ -163,6 +165,8 @@ def _finish(job: Job, **fields) -> bool:
         if finished:
             JobOutbox.objects.filter(job_id=job.pk).delete()
             _kick_after_commit(job)
+    if finished:
+        events.job_changed(job.pk)  # GraphQL subscribers (best effort)
     return finished
 
 
