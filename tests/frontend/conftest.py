@@ -128,6 +128,19 @@ class Portal:
             " - window.innerWidth"
         )
 
+    def overflowing_elements(self) -> list[str]:
+        """The innermost elements reaching past the viewport's right edge (for the message)."""
+        return self.page.evaluate(
+            """() => [...document.querySelectorAll("body *")]
+                .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5
+                    && ![...el.children].some(c => c.getBoundingClientRect().right
+                        > window.innerWidth + 0.5)
+                    && !el.closest(".table-scroll"))
+                .slice(0, 5)
+                .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
+                    + " " + Math.round(el.getBoundingClientRect().right) + "px")"""
+        )
+
     def audit(self, name: str) -> None:
         """axe at both widths, no overflow at 390 px, screenshots of both; then back to 1440."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -138,7 +151,9 @@ class Portal:
             assert violations == [], f"{name} at {width}px: {json.dumps(violations, indent=1)}"
             if width == PHONE:
                 overflow = self.horizontal_overflow_px()
-                assert overflow <= 0, f"{name} overflows by {overflow}px at {PHONE}px"
+                assert overflow <= 0, (
+                    f"{name} overflows by {overflow}px at {PHONE}px: {self.overflowing_elements()}"
+                )
             self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
         self.page.set_viewport_size({"width": WIDE, "height": 900})
 
@@ -180,3 +195,54 @@ def member_of(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def deferred_worker(settings, tmp_path):
+    """Jobs go to Redis (not run eagerly) from the start; ``start()`` then launches the real
+    Celery worker, so a page can be seen waiting for it before it picks the job up."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from django.conf import settings as django_settings
+    from django.db import connection
+
+    from ainergy.jobs.registry import QUEUES
+    from tests.jobs.test_worker_integration import database_url
+
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        _unavailable("DATABASE_URL=postgres… and REDIS_URL for the Celery worker")
+    prefix = f"t{uuid.uuid4().hex[:8]}-"
+    settings.JOB_QUEUE_PREFIX = prefix
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    processes = []
+
+    def start() -> None:
+        log = tmp_path / "worker.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "ainergy.celery", "worker",
+             "-Q", ",".join(prefix + queue for queue in QUEUES), "-c", "2",
+             "-n", f"{prefix}worker@%h", "-l", "INFO", "--without-gossip", "--without-mingle"],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "ainergy.settings.test",
+                 "DATABASE_URL": database_url(), "AINERGY_CELERY_WORKER": "1",
+                 "JOB_QUEUE_PREFIX": prefix},
+            stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=django_settings.BASE_DIR,
+            start_new_session=True,
+        )  # fmt: skip
+        processes.append(process)
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+
+    yield start
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
