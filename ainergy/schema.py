@@ -14,6 +14,7 @@ from ainergy.assets.graphql.queries import Query as AssetsQuery
 from ainergy.graphql import paths
 from ainergy.graphql.errors import ErrorFormatter, is_unexpected
 from ainergy.graphql.nodes import Query as NodesQuery
+from ainergy.graphql.vocabulary import describe, describe_root_arguments
 from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
 from ainergy.jobs.graphql.queries import Query as JobsQuery
 from ainergy.markets.graphql.mutations import Mutation as MarketsMutation
@@ -60,6 +61,9 @@ Mutation = merge_types(
 
 # Errors of every field with arguments name the GraphQL input path (see ainergy.graphql.paths).
 paths.install(Query, Mutation)
+describe(Query, "Reads. Every object is the caller's tenant's (or public market data).")
+describe(Mutation, "Writes. Inputs are validated as a whole; nothing is half-written.")
+describe_root_arguments(Query, Mutation)
 
 
 class AinergySchema(strawberry.Schema):
@@ -85,3 +89,18 @@ schema = AinergySchema(
         DjangoOptimizerExtension,
     ],
 )
+
+
+# Connection fields build their ``filters`` argument at schema time: describe it there.
+for _root in (schema._schema.query_type, schema._schema.mutation_type):
+    for _field in _root.fields.values():
+        _filters = _field.args.get("filters")
+        if _filters is not None and not _filters.description:
+            _filters.description = "Only objects meeting all these conditions."
+
+# strawberry-django describes ``last`` like ``after``; say what it does.
+for _type in schema._schema.type_map.values():
+    for _field in getattr(_type, "fields", {}).values():
+        _last = getattr(_field, "args", {}).get("last")
+        if _last is not None and "after" in (_last.description or ""):
+            _last.description = "Returns the last n items of the list (at most 100)."

@@ -129,9 +129,11 @@ def _object_types(type_: Any):
 
 
 def install(*root_types: type) -> int:
-    """Put ``InputErrorPaths`` on every field with arguments reachable from the roots."""
+    """Put ``InputErrorPaths`` on every root field and on every other field with arguments
+    reachable from the roots (connection fields get their arguments only at schema build)."""
     seen: set[int] = set()
     count = 0
+    roots = {id(root.__strawberry_definition__) for root in root_types}
     pending = [root.__strawberry_definition__ for root in root_types]
     while pending:
         definition = pending.pop()
@@ -139,7 +141,7 @@ def install(*root_types: type) -> int:
             continue
         seen.add(id(definition))
         for field in definition.fields:
-            if field.arguments and not any(
+            if (id(definition) in roots or field.arguments) and not any(
                 isinstance(extension, InputErrorPaths) for extension in field.extensions
             ):
                 field.extensions.append(InputErrorPaths())

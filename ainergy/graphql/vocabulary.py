@@ -37,3 +37,52 @@ def choices_enum(
             for member in choices
         },
     )
+
+
+FILTER_OPERATORS = {
+    "AND": "All of these conditions must hold too.",
+    "OR": "Or these conditions must hold.",
+    "NOT": "These conditions must not hold.",
+    "DISTINCT": "Drop duplicate rows.",
+}
+
+
+def describe(cls, description: str | None = None, /, **fields: str) -> type:
+    """Describe a strawberry type and its fields (by Python name) where the declaration does
+    not; an unknown field name fails at import. Filters get their logical operators described."""
+    definition = cls.__strawberry_definition__
+    if description:
+        definition.description = description
+    by_name = {field.python_name: field for field in definition.fields}
+    for name, text in {**FILTER_OPERATORS, **fields}.items():
+        if name in FILTER_OPERATORS and name not in by_name:
+            continue
+        by_name[name].description = text
+    return cls
+
+
+def describe_arguments(cls, field_name: str, **arguments: str) -> None:
+    """Describe the arguments of one field of a strawberry type (by Python names)."""
+    field = next(f for f in cls.__strawberry_definition__.fields if f.python_name == field_name)
+    by_name = {argument.python_name: argument for argument in field.arguments}
+    for name, text in arguments.items():
+        by_name[name].description = text
+
+
+def describe_root_arguments(*roots: type) -> None:
+    """The ``input`` argument of a root field takes its input type's description; ``filters``
+    of a connection says what it does (where the field does not describe them itself)."""
+    for root in roots:
+        for field in root.__strawberry_definition__.fields:
+            for argument in field.arguments:
+                if argument.description:
+                    continue
+                if argument.python_name == "filters":
+                    argument.description = "Only objects meeting all these conditions."
+                elif argument.python_name == "input":
+                    definition = getattr(argument.type, "__strawberry_definition__", None)
+                    if definition is None:
+                        of_type = getattr(argument.type, "of_type", None)
+                        definition = getattr(of_type, "__strawberry_definition__", None)
+                    if definition is not None and definition.description:
+                        argument.description = definition.description

@@ -239,7 +239,12 @@ MARKET_DATA_FEEDS = {
     "day_ahead_prices": {"lookback_days": 2, "lookahead_days": 2},
     "mfrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
     "afrr_capacity": {"lookback_days": 3, "lookahead_days": 2},
-    "fcr_dk1": {"lookback_days": 3, "lookahead_days": 2},
+    # [U] which FcrDK1 price a Danish provider is paid: FCRdk_EUR here, FCRcross_EUR the other
+    "fcr_dk1": {
+        "lookback_days": 3,
+        "lookahead_days": 2,
+        "value_fields": {"fcr_dk1_capacity_price_eur_per_mw_h": "FCRdk_EUR"},
+    },
     "fcr_n_dk2": {"lookback_days": 3, "lookahead_days": 2},
     "fcr_d_up_dk2": {"lookback_days": 3, "lookahead_days": 2},
     "fcr_d_down_dk2": {"lookback_days": 3, "lookahead_days": 2},

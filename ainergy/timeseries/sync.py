@@ -6,6 +6,7 @@ schedule; a tenant's smart-meter data (Eloverblik) land in that tenant's series 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -19,6 +20,7 @@ from ainergy.common.crypto import decrypt, encrypt
 from ainergy.common.errors import NotFoundError, ValidationError
 from ainergy.markets.models import BiddingZone
 from ainergy.timeseries.connectors import EloverblikClient, EnergiDataServiceClient, SeriesBatch
+from ainergy.timeseries.connectors.energidataservice import DatasetSpec, dataset_spec
 from ainergy.timeseries.models import MeterDataAuthorization, Series
 from ainergy.timeseries.services import WriteResult, observations_write_frame, series_create
 
@@ -67,6 +69,29 @@ def store_batches(*, tenant, batches: list[SeriesBatch], site=None) -> list[Writ
     return results
 
 
+def configured_spec(feed: str, window: dict) -> DatasetSpec:
+    """The feed's dataset spec with the overrides of its ``MARKET_DATA_FEEDS`` entry.
+
+    Uncertain ([U]) dataset ids and fields are settings, not code: ``"dataset"``,
+    ``"time_field"`` and ``"value_fields"`` (``{quantity: source field}``), e.g.
+    ``{"fcr_dk1_capacity_price_eur_per_mw_h": "FCRcross_EUR"}``.
+    """
+    spec = dataset_spec(feed)
+    overrides = {key: window[key] for key in ("dataset", "time_field") if key in window}
+    fields = dict(window.get("value_fields") or {})
+    unknown = sorted(set(fields) - {value.quantity for value in spec.values})
+    if unknown:
+        raise ValidationError(
+            f"MARKET_DATA_FEEDS.{feed}.value_fields",
+            f"{', '.join(unknown)} is not a quantity of {spec.dataset}",
+        )
+    values = tuple(
+        dataclasses.replace(value, field=fields.get(value.quantity, value.field))
+        for value in spec.values
+    )
+    return dataclasses.replace(spec, values=values, **overrides)
+
+
 def market_data_sync(
     *, feed: str, now: dt.datetime | None = None, client: EnergiDataServiceClient | None = None
 ) -> dict:
@@ -84,7 +109,9 @@ def market_data_sync(
     if feed == "day_ahead_prices":
         batches = client.fetch_day_ahead_prices(start_at=start_at, end_at=end_at)
     else:
-        batches = client.fetch_series(feed, start_at=start_at, end_at=end_at)
+        batches = client.fetch_series(
+            configured_spec(feed, window), start_at=start_at, end_at=end_at
+        )
     results = store_batches(tenant=None, batches=batches)
     summary = {
         "feed": feed,

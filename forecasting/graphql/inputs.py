@@ -4,7 +4,7 @@ import datetime as dt
 
 import strawberry
 
-from ainergy.graphql.vocabulary import choices_enum
+from ainergy.graphql.vocabulary import choices_enum, describe
 from forecasting.models import ForecastModelName
 
 ForecastModelEnum = choices_enum(
@@ -32,3 +32,15 @@ class ForecastRunRequestInput:
     quantiles: list[float] = strawberry.field(default_factory=lambda: [0.1, 0.5, 0.9])
     scenario_count: int = 0
     backtest_days: int = 0
+
+
+describe(
+    ForecastRunRequestInput,
+    "A forecast of a series issued at a time, for a delivery day or a number of hours.",
+    issued_at="Forecast origin (with UTC offset): only data before it are used.",
+    model_name="The model.",
+    history_days="Days of history to fit on [d], 14 to 1100.",
+    quantiles="Quantile levels in (0, 1).",
+    scenario_count="Scenario paths to draw, 0 to 50.",
+    backtest_days="Days to backtest before the issue day (0: none).",
+)

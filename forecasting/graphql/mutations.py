@@ -14,9 +14,11 @@ from forecasting.graphql.types import ForecastRunType
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(extensions=[WRITE])
+    @strawberry.mutation(
+        extensions=[WRITE],
+        description="Queue a forecast of a series issued at ``issuedAt``; the job stores its values.",
+    )
     def forecast_run_request(self, info: Info, input: ForecastRunRequestInput) -> ForecastRunType:
-        """Queue a forecast of a series issued at ``issuedAt``; the job stores its values."""
         tenant = info.context.tenant
         series = series_get(tenant, decode_id(input.series_id, "Series", "series_id"))
         if len(input.regressor_series_ids) > services.MAX_REGRESSORS:

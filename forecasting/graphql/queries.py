@@ -5,8 +5,8 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from strawberry_django.relay import DjangoListConnection
 
+from ainergy.graphql.connection import Connection
 from ainergy.graphql.context import Info
 from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import READ
@@ -33,17 +33,22 @@ def _floats(values) -> list[float | None]:
 
 @strawberry.type
 class Query:
-    forecast_runs: DjangoListConnection[ForecastRunType] = strawberry_django.connection(
-        extensions=[READ]
+    forecast_runs: Connection[ForecastRunType] = strawberry_django.connection(
+        extensions=[READ], description="The tenant's forecast runs, oldest first."
     )
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="The run's point forecast, quantiles and scenarios on its horizon.",
+    )
     def forecast_run(self, info: Info, id: RunId) -> ForecastRunType:
         return _run(info, id)
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="The run's point forecast, quantiles and scenarios on its horizon.",
+    )
     def forecast_run_values(self, info: Info, id: RunId) -> ForecastRunValues:
-        """The run's point forecast, quantiles and scenarios on its horizon."""
         run = _run(info, id)
         index = selectors.horizon_index(run)
         values = selectors.forecast_run_values(run)
@@ -73,9 +78,11 @@ class Query:
             ],
         )
 
-    @strawberry.field(extensions=[READ])
+    @strawberry.field(
+        extensions=[READ],
+        description="MAE, RMSE, pinball loss per quantile and interval coverage against observations.",
+    )
     def forecast_run_accuracy(self, info: Info, id: RunId) -> ForecastAccuracy:
-        """MAE, RMSE, pinball loss per quantile and interval coverage against observations."""
         accuracy = selectors.forecast_run_accuracy(_run(info, id))
         return ForecastAccuracy(
             unit=accuracy.unit,

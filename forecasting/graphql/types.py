@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from strawberry import auto, relay
 
 from ainergy.graphql.context import scope_to_tenant
+from ainergy.graphql.vocabulary import describe
 from ainergy.jobs.graphql.types import JobStatusEnum, JobType
 from ainergy.timeseries.graphql.types import SeriesType
 from ainergy.timeseries.models import Series
@@ -200,3 +201,66 @@ class ForecastAccuracy:
     interval_lower_quantile: float | None
     interval_upper_quantile: float | None
     interval_coverage_fraction: float | None
+
+
+# --- descriptions ------------------------------------------------------------------------------
+
+describe(
+    ForecastRunType,
+    "A forecast of one series issued at one time: point, quantiles and scenarios.",
+    model_name="The forecasting model.",
+    horizon_start_at="First period forecast (UTC).",
+    horizon_end_at="End of the horizon (UTC), exclusive.",
+    horizon_hours="Horizon length [h] (23, 24 or 25 for a delivery day).",
+    resolution_minutes="Period length [min].",
+    history_days="Days of history used [d].",
+    quantiles="Quantile levels forecast.",
+    scenario_count="Scenario paths drawn; 0 for none.",
+    backtest_days="Days backtested before the issue day; 0 for none.",
+    job="The job computing it.",
+    created_at="When it was requested (UTC).",
+    status="The job's status.",
+    target_series="The series forecast.",
+    output_series="The series the forecast values are stored in.",
+    regressors="Series used as regressors.",
+)
+describe(
+    QuantileValues,
+    "One quantile of a forecast on the run's times.",
+    quantile="Quantile level in (0, 1).",
+    values="Value per period (series unit); null where none.",
+)
+describe(
+    ScenarioValues,
+    "One scenario path of a forecast on the run's times.",
+    probability="Probability of the path.",
+    values="Value per period (series unit); null where none.",
+)
+describe(
+    ForecastRunValues,
+    "A run's forecast, column-wise on `times` (UTC period starts of the horizon).",
+    unit="Unit of every value.",
+    times="Period starts (UTC).",
+    point_values="Point forecast (median) per period; null where none.",
+    quantiles="Quantile forecasts.",
+    scenarios="Scenario paths.",
+)
+describe(
+    QuantileLoss,
+    "Pinball loss of one quantile.",
+    quantile="Quantile level.",
+    pinball_loss="Mean pinball loss (series unit); null without observations.",
+)
+describe(
+    ForecastAccuracy,
+    "Accuracy against the realised values of the horizon so far (series unit).",
+    unit="Unit of the errors.",
+    horizon_periods="Periods of the horizon.",
+    observed_periods="Periods with an observation so far.",
+    mae="Mean absolute error; null without observations.",
+    rmse="Root mean square error; null without observations.",
+    pinball="Pinball loss per quantile.",
+    interval_lower_quantile="Lower quantile of the interval scored; null if none.",
+    interval_upper_quantile="Upper quantile of the interval scored; null if none.",
+    interval_coverage_fraction="Share of observations inside the interval [fraction].",
+)

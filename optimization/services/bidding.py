@@ -29,6 +29,7 @@ from optimization.core.bidding import (
     BiddingProblem,
     DispatchProblem,
     RiskConfig,
+    UncertaintyMargin,
     dispatch_pool,
     solve_bidding,
 )
@@ -403,6 +404,9 @@ def bid_plan_run(context: JobContext) -> dict[str, Any]:
         day_ahead=day_ahead_rules(MarketProduct.objects.get(code=DAY_AHEAD_CODE)),
         risk=RiskConfig(cvar_weight=plan.cvar_weight, cvar_alpha=plan.cvar_alpha),
         imbalance_penalty_eur_per_mwh=plan.imbalance_penalty_eur_per_mwh,
+        # reserves certified over the scenario envelope widened by one standard deviation of
+        # heat and source temperature; curves fit the storage at the envelope's lowest heat
+        uncertainty_margin=UncertaintyMargin(heat_sigma=1.0, temperature_sigma=1.0),
     )
     context.report_progress(
         0.3,
@@ -637,7 +641,7 @@ def bid_plan_export(plan: BidPlan, bids: Sequence[Bid], export_format: str) -> s
     """
     if export_format not in EXPORT_FORMATS:
         raise ValidationError("format", f"must be one of {EXPORT_FORMATS}")
-    if plan.status != BidPlan.Status.DRAFT:  # frozen at submission
+    if plan.status != BidPlan.Status.DRAFT and plan.exchange_file_csv:  # frozen at submission
         return plan.exchange_file_csv if export_format == "csv" else plan.exchange_file_json
     account = plan.market_account
     portfolio = account.balance_responsible_party_id or account.name

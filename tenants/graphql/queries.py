@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
-from strawberry_django.relay import DjangoListConnection
 
 from ainergy.common.errors import NotFoundError
+from ainergy.graphql.connection import Connection
 from ainergy.graphql.context import Info
 from ainergy.graphql.permissions import MANAGE, READ, RequireAuthenticated
 from tenants.graphql.types import (
@@ -50,9 +50,9 @@ class Query:
             raise NotFoundError("Tenant not found.")
         return tenant
 
-    memberships: DjangoListConnection[MembershipType] = strawberry_django.connection(
+    memberships: Connection[MembershipType] = strawberry_django.connection(
         extensions=[READ], description="The tenant's members."
     )
-    api_tokens: DjangoListConnection[ApiTokenType] = strawberry_django.connection(
+    api_tokens: Connection[ApiTokenType] = strawberry_django.connection(
         extensions=[MANAGE], description="The tenant's API tokens (owners only)."
     )

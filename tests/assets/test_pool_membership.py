@@ -346,3 +346,44 @@ def test_memberships_and_retirement_over_graphql(tenant, world, token_client):
         "heat pump 'North HP1' is retired since 2024-02-01T00:00:00Z; "
         "retired assets are kept as they were"
     )
+
+
+POOL_DELETE = "mutation($id: ID!) { poolDelete(id: $id) { deletedId } }"
+SITE_DELETE = "mutation($id: ID!) { siteDelete(id: $id) { deletedId } }"
+
+
+def test_pools_and_sites_with_plans_are_retired_not_deleted(tenant, world, token_client):
+    # given a stored plan (with a dispatch) of North pool for 2023-12-01
+    from ainergy.assets.models import Site
+    from tests.optimization.app.bidding_world import make_plan, public_series
+
+    public_series()
+    make_plan(tenant, world, day=dt.date(2023, 12, 1))
+    client = token_client(tenant)
+    # when the pool and its site are deleted: refused, naming what refers to them
+    pool = client.execute(POOL_DELETE, {"id": gid("Pool", world["pool"])})
+    site = client.execute(SITE_DELETE, {"id": gid("Site", world["site"])})
+    assert pool["errors"][0]["extensions"]["reason"] == (
+        "pool 'North pool' has history (1 bid plan) and cannot be deleted; "
+        "retire it instead (poolRetire)"
+    )
+    assert site["errors"][0]["extensions"]["reason"] == (
+        "site 'North plant' has history (1 bid plan, 1 dispatch) and cannot be deleted; "
+        "retire its heat pumps instead (heatPumpRetire); the site stays"
+    )
+    assert Pool.objects.filter(pk=world["pool"].pk).exists()
+    assert Site.objects.filter(pk=world["site"].pk).exists()
+    # when the pool is retired, no plan can be requested for a later day
+    from ainergy.assets.lifecycle import pool_retire
+    from optimization.services.bidding import bid_plan_request
+    from tests.optimization.app.bidding_world import load_around
+
+    pool_retire(tenant=tenant, pool_id=world["pool"].pk, retired_at=T0)
+    load_around(world, dt.date(2024, 1, 15), history_days=8)
+    with pytest.raises(ValidationError) as error:
+        bid_plan_request(tenant=tenant, pool_id=world["pool"].pk, delivery_day=dt.date(2024, 1, 15))
+    assert (error.value.field, error.value.reason) == (
+        "pool_id",
+        "pool 'North pool' is retired since 2024-01-01T00:00:00Z",
+    )
+    assert list(PoolMembership.objects.values_list("valid_to_at", flat=True)) == [T0, T0]

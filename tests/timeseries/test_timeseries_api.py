@@ -98,3 +98,57 @@ def test_series_list_shows_own_and_public_series_filtered_by_kind(
     ]
     body = client.execute("{ seriesList(filters: {kind: HEAT_DEMAND}) { edges { node { key } } } }")
     assert [edge["node"]["key"] for edge in body["data"]["seriesList"]["edges"]] == ["plant-heat"]
+
+
+SERIES_META = """query($id: ID!) { series(id: $id) {
+    key kind unit resolutionMinutes firstObservationAt lastObservationAt observationCount } }"""
+
+
+def test_series_says_which_period_it_has_data_for(client, tenant, heat_series):
+    # given 3 hourly points with a gap, and an empty series
+    from ainergy.timeseries.services import SeriesBatch, observations_ingest, series_create
+
+    points = [
+        {"time": "2024-03-01T00:00:00Z", "value": 1.0},
+        {"time": "2024-03-01T01:00:00Z", "value": 2.0},
+        {"time": "2024-03-01T05:00:00Z", "value": 3.0},
+    ]
+    observations_ingest(
+        tenant=tenant, batches=[SeriesBatch(series=heat_series, points=points)], source="test"
+    )
+    empty = series_create(
+        tenant=tenant, key="empty", kind="outdoor_temperature", resolution_minutes=60
+    )
+    # when
+    body = client.execute(SERIES_META, {"id": str(relay.GlobalID("Series", str(heat_series.pk)))})
+    blank = client.execute(SERIES_META, {"id": str(relay.GlobalID("Series", str(empty.pk)))})
+    # then
+    assert body["data"]["series"] == {
+        "key": "plant-heat",
+        "kind": "HEAT_DEMAND",
+        "unit": "kW",
+        "resolutionMinutes": 60,
+        "firstObservationAt": "2024-03-01T00:00:00+00:00",
+        "lastObservationAt": "2024-03-01T05:00:00+00:00",
+        "observationCount": 3,
+    }
+    assert blank["data"]["series"]["observationCount"] == 0
+    assert blank["data"]["series"]["firstObservationAt"] is None
+
+
+def test_series_list_metadata_is_one_query_per_page(client, tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ainergy.timeseries.services import series_create
+
+    for index in range(6):
+        series_create(tenant=tenant, key=f"s{index}", kind="heat_demand", resolution_minutes=60)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.execute(
+            "{ seriesList(first: 50) { edges { node { key firstObservationAt "
+            "lastObservationAt observationCount } } } }"
+        )
+    assert len(body["data"]["seriesList"]["edges"]) == 6
+    # token lookup + last-used update + the page with its count
+    assert len(queries.captured_queries) == 3

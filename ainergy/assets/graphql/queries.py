@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
-from strawberry_django.relay import DjangoListConnection
 
 from ainergy.assets.graphql.types import (
     BackupHeaterType,
@@ -16,6 +15,7 @@ from ainergy.assets.graphql.types import (
     ThermalStorageType,
 )
 from ainergy.assets.selectors import catalogue_entries
+from ainergy.graphql.connection import Connection
 from ainergy.graphql.context import Info
 from ainergy.graphql.nodes import node_field
 from ainergy.graphql.permissions import READ
@@ -29,14 +29,14 @@ def _connection(what: str):
 
 @strawberry.type
 class Query:
-    sites: DjangoListConnection[SiteType] = _connection("sites")
-    heat_pumps: DjangoListConnection[HeatPumpType] = _connection("heat pumps")
-    thermal_storages: DjangoListConnection[ThermalStorageType] = _connection("thermal storages")
-    pv_systems: DjangoListConnection[PvSystemType] = _connection("PV systems")
-    batteries: DjangoListConnection[BatteryType] = _connection("batteries")
-    ev_chargers: DjangoListConnection[EvChargerType] = _connection("EV chargers")
-    backup_heaters: DjangoListConnection[BackupHeaterType] = _connection("backup heaters")
-    pools: DjangoListConnection[PoolType] = _connection("pools")
+    sites: Connection[SiteType] = _connection("sites")
+    heat_pumps: Connection[HeatPumpType] = _connection("heat pumps")
+    thermal_storages: Connection[ThermalStorageType] = _connection("thermal storages")
+    pv_systems: Connection[PvSystemType] = _connection("PV systems")
+    batteries: Connection[BatteryType] = _connection("batteries")
+    ev_chargers: Connection[EvChargerType] = _connection("EV chargers")
+    backup_heaters: Connection[BackupHeaterType] = _connection("backup heaters")
+    pools: Connection[PoolType] = _connection("pools")
 
     site: SiteType = node_field(SiteType, "One site by id.")
     heat_pump: HeatPumpType = node_field(HeatPumpType, "One heat pump by id.")

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import strawberry
 import strawberry_django
+from django.db.models import Q
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
+from ainergy.common.errors import ValidationError
+from ainergy.common.ids import parse_id
 from ainergy.graphql.context import scope_to_tenant
-from ainergy.graphql.vocabulary import graphql_enum
+from ainergy.graphql.vocabulary import describe, graphql_enum
 from ainergy.jobs import models
 from ainergy.jobs.graphql.enums import JobKindEnum, JobStatusEnum
 from ainergy.jobs.graphql.results import JobResult, job_result
@@ -29,6 +33,33 @@ ErrorCodeEnum = graphql_enum(
 )
 
 
+JOB_OBJECTS = {
+    "ForecastRun": ("forecasting.models", "ForecastRun"),
+    "BidPlan": ("optimization.models", "BidPlan"),
+    "PoolDispatch": ("optimization.models", "PoolDispatch"),
+    "SizingStudy": ("optimization.models", "SizingStudy"),
+    "HouseholdSchedule": ("optimization.models", "HouseholdSchedule"),
+}
+
+
+def object_job_ids(value: str):
+    """Ids of the jobs of an object (a subquery; tenant scoping is the jobs' own)."""
+    import importlib
+
+    type_name, pk = parse_id(value, "filters.object_id")
+    if type_name not in JOB_OBJECTS:
+        allowed = ", ".join(JOB_OBJECTS)
+        raise ValidationError("filters.object_id", f"jobs belong to {allowed}; got a {type_name}")
+    module, name = JOB_OBJECTS[type_name]
+    model = getattr(importlib.import_module(module), name)
+    ids = model.objects.filter(pk=pk).values("job_id")
+    if type_name == "BidPlan":
+        from optimization.models import PoolDispatch
+
+        ids = ids.union(PoolDispatch.objects.filter(bid_plan_id=pk).values("job_id"))
+    return ids
+
+
 @strawberry_django.filter_type(models.Job, lookups=False)
 class JobFilter:
     """Narrow the jobs; all given conditions must hold."""
@@ -39,6 +70,13 @@ class JobFilter:
     kind: JobKindEnum | None = strawberry_django.filter_field(  # type: ignore[valid-type]
         description="Only jobs of this kind."
     )
+
+    @strawberry_django.filter_field(
+        description="Only jobs of this object: the job that made a forecast run, bid plan, "
+        "dispatch, sizing study or household schedule (for a bid plan also its dispatch jobs)."
+    )
+    def object_id(self, value: strawberry.ID, prefix: str) -> Q:
+        return Q(**{f"{prefix}pk__in": object_job_ids(value)})
 
 
 def _f(description: str, **kwargs):
@@ -103,3 +141,6 @@ class JobType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
+
+
+describe(JobFilter, "Narrow the jobs; all given conditions must hold.")

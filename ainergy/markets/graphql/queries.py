@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
-from strawberry_django.relay import DjangoListConnection
 
+from ainergy.graphql.connection import Connection
 from ainergy.graphql.permissions import READ
 from ainergy.markets.graphql.types import (
     BiddingZoneDetailsType,
@@ -26,9 +26,9 @@ class Query:
     def market_products(self) -> list[MarketProductType]:
         return MarketProduct.objects.prefetch_related("zones")
 
-    market_accounts: DjangoListConnection[MarketAccountType] = strawberry_django.connection(
+    market_accounts: Connection[MarketAccountType] = strawberry_django.connection(
         extensions=[READ], description="The tenant's market accounts."
     )
-    bids: DjangoListConnection[BidType] = strawberry_django.connection(
+    bids: Connection[BidType] = strawberry_django.connection(
         extensions=[READ], description="The tenant's bids, oldest first."
     )

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 import strawberry_django
+from django.db.models import Q
 from strawberry import auto, relay
 
+from ainergy.common.ids import decode_id
 from ainergy.graphql.context import scope_to_tenant
+from ainergy.graphql.vocabulary import describe
 from ainergy.markets import models
 from ainergy.markets.graphql.enums import (
     BiddingZoneEnum,
@@ -171,10 +176,35 @@ class BidFilter:
         description="Only bids in this status."
     )
 
+    @strawberry_django.filter_field(description="Only bids of this product.")
+    def product_code(self, value: MarketProductCodeEnum, prefix: str) -> Q:  # type: ignore[valid-type]
+        return Q(**{f"{prefix}product__code": value.value})
+
+    @strawberry_django.filter_field(description="Only bids of this bid plan.")
+    def bid_plan_id(self, value: strawberry.ID, prefix: str) -> Q:
+        from optimization.models import BidPlan
+
+        pk = decode_id(value, "BidPlan", "filters.bid_plan_id")
+        plan_bids = BidPlan.bids.through.objects.filter(bidplan_id=pk).values("bid_id")
+        return Q(**{f"{prefix}pk__in": plan_bids})
+
+    @strawberry_django.filter_field(
+        description="Only bids delivering at or after this instant (UTC offset required)."
+    )
+    def delivery_from(self, value: dt.datetime, prefix: str) -> Q:
+        return Q(**{f"{prefix}delivery_end_at__gt": value})
+
+    @strawberry_django.filter_field(
+        description="Only bids delivering before this instant (UTC offset required)."
+    )
+    def delivery_to(self, value: dt.datetime, prefix: str) -> Q:
+        return Q(**{f"{prefix}delivery_start_at__lt": value})
+
 
 @strawberry_django.type(
     models.Bid,
     name="Bid",
+    filters=BidFilter,
     description="What was offered: a day-ahead curve or a reserve capacity offer for one period.",
 )
 class BidType(relay.Node):
@@ -209,3 +239,6 @@ class BidType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
+
+
+describe(BidFilter, "Narrow the bids; all given conditions must hold.")

@@ -5,9 +5,9 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from strawberry_django.relay import DjangoListConnection
 
 from ainergy.common.errors import ValidationError
+from ainergy.graphql.connection import Connection
 from ainergy.graphql.context import Info
 from ainergy.graphql.ids import decode_id
 from ainergy.graphql.nodes import node_field
@@ -33,12 +33,12 @@ def _series(info: Info, series_id: str):
 
 @strawberry.type
 class Query:
-    series_list: DjangoListConnection[SeriesType] = strawberry_django.connection(
+    series_list: Connection[SeriesType] = strawberry_django.connection(
         extensions=[READ],
         description="The tenant's series and the public market-data series, oldest first.",
     )
     series: SeriesType = node_field(SeriesType, "One series by id (the tenant's own or public).")
-    meter_data_authorizations: DjangoListConnection[MeterDataAuthorizationType] = (
+    meter_data_authorizations: Connection[MeterDataAuthorizationType] = (
         strawberry_django.connection(
             extensions=[READ], description="The tenant's smart-meter authorizations."
         )

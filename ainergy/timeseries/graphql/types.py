@@ -4,10 +4,11 @@ import datetime as dt
 
 import strawberry
 import strawberry_django
-from django.db.models import Q
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from strawberry import auto, relay
 
 from ainergy.graphql.context import context_tenant, scope_to_tenant
+from ainergy.graphql.vocabulary import describe
 from ainergy.markets.graphql.enums import BiddingZoneEnum
 from ainergy.timeseries import models
 from ainergy.timeseries.graphql.enums import SeriesKindEnum
@@ -25,6 +26,23 @@ class SeriesFilter:
         description="Only series of this kind."
     )
     key: str | None = strawberry_django.filter_field(description="Only the series with this key.")
+
+
+def _observations(aggregate):
+    """A per-series subquery of ``aggregate`` over its observations (one query for a page)."""
+    return Subquery(
+        models.Observation.objects.filter(series=OuterRef("pk"))
+        .order_by()
+        .values("series")
+        .annotate(value=aggregate)
+        .values("value")[:1]
+    )
+
+
+def _annotated(root, attribute: str, aggregate):
+    if hasattr(root, attribute):
+        return getattr(root, attribute)
+    return models.Observation.objects.filter(series=root).aggregate(value=aggregate)["value"]
 
 
 @strawberry_django.type(
@@ -57,6 +75,28 @@ class SeriesType(relay.Node):
     )
     def bidding_zone(self, root: models.Series) -> BiddingZoneEnum | None:  # type: ignore[valid-type]
         return BiddingZoneEnum(root.bidding_zone.code) if root.bidding_zone_id else None
+
+    @strawberry_django.field(
+        annotate={"first_observation_at_": _observations(Min("time"))},
+        description="Start of the earliest stored observation (UTC); null if none.",
+    )
+    def first_observation_at(self, root: models.Series) -> dt.datetime | None:
+        return _annotated(root, "first_observation_at_", Min("time"))
+
+    @strawberry_django.field(
+        annotate={"last_observation_at_": _observations(Max("time"))},
+        description="Start of the latest stored observation (UTC); null if none. The series has "
+        "data for [firstObservationAt, lastObservationAt + resolutionMinutes).",
+    )
+    def last_observation_at(self, root: models.Series) -> dt.datetime | None:
+        return _annotated(root, "last_observation_at_", Max("time"))
+
+    @strawberry_django.field(
+        annotate={"observation_count_": _observations(Count("time"))},
+        description="Stored observations (gaps show as fewer than the span allows).",
+    )
+    def observation_count(self, root: models.Series) -> int:
+        return _annotated(root, "observation_count_", Count("time")) or 0
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
@@ -119,3 +159,6 @@ class MeterDataAuthorizationType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
+
+
+describe(SeriesFilter, "Narrow the series; all given conditions must hold.")

@@ -18,6 +18,7 @@ from optimization.core.bidding.problem import (
     ReserveProductRules,
     RiskConfig,
     Scenarios,
+    UncertaintyMargin,
     product_rules,
 )
 from optimization.core.bidding.result import BidResult, PurchaseCurve, ReserveOffer
@@ -32,6 +33,7 @@ __all__ = [
     "HeatPump",
     "Pool",
     "PurchaseCurve",
+    "UncertaintyMargin",
     "ReserveOffer",
     "ReserveProductRules",
     "RiskConfig",

@@ -296,6 +296,7 @@ def bid_for_strategy(case: Case, strategy: str, forecast: Scenarios, realised: R
         day_ahead=case.day_ahead,
         risk=case.risk,
         imbalance_penalty_eur_per_mwh=case.imbalance_penalty_eur_per_mwh,
+        uncertainty_margin=case.uncertainty_margin,
     )
     return solve_bidding(problem, time_limit_s=120), products
 
@@ -399,15 +400,64 @@ def _coverage(forecast: Scenarios, realised: Realised) -> dict[str, float]:
     return out
 
 
-def run_day(case: Case, data: CaseData, day: dt.date) -> dict:
-    """One day's record: per strategy its settlement or its error; data errors skip the day."""
+def _exceedance(forecast: Scenarios, data: CaseData, day: dt.date) -> dict[str, float]:
+    """How far the realised day left the scenario envelope, in scenario standard deviations
+    (the worst hour; 0 inside): what the rolling calibration of the margin learns from."""
+    hourly = data.hourly.reindex(forecast.index)
+    pi = forecast.probabilities[:, None]
+    out = {}
+    for name, values, real in (
+        ("heat", forecast.heat_demand_mw, hourly["heat"].to_numpy(float)),
+        ("temperature", forecast.source_temperature_c, hourly[TEMP].to_numpy(float)),
+    ):
+        mean = (pi * values).sum(axis=0)
+        std = np.sqrt((pi * (values - mean) ** 2).sum(axis=0))
+        std = np.maximum(std, 0.01 * np.abs(mean) + 1e-6)  # no division by a collapsed spread
+        beyond = np.maximum(values.min(axis=0) - real, real - values.max(axis=0))
+        ratio = np.maximum(beyond, 0.0) / std
+        out[f"{name}_exceedance_sigma"] = (
+            float(np.nanmax(ratio)) if np.isfinite(ratio).any() else 0.0
+        )
+    return out
+
+
+def calibrated_margin(case: Case, history: list[tuple[dt.date, dict]], day: dt.date):
+    """The day's UncertaintyMargin: sigmas = the ``coverage`` quantile of the worst-hour
+    exceedances of past days (settled before gate closure: day - 2 and earlier) in the
+    window; the case's own sigmas until ``min_days`` of history exist."""
+    margin = case.uncertainty_margin
+    spec = case.margin_calibration
+    if margin is None or spec is None:
+        return margin
+    first = day - dt.timedelta(days=int(spec["window_days"]))
+    past = [c for d, c in history if first <= d <= day - dt.timedelta(days=2)]
+    if len(past) < spec["min_days"]:
+        return margin
+    q = spec["coverage"]
+    return replace(
+        margin,
+        heat_sigma=float(np.quantile([c["heat_exceedance_sigma"] for c in past], q)),
+        temperature_sigma=float(np.quantile([c["temperature_exceedance_sigma"] for c in past], q)),
+    )
+
+
+def run_day(case: Case, data: CaseData, day: dt.date, history=None) -> dict:
+    """One day's record: per strategy its settlement or its error; data errors skip the day.
+    ``history``: (day, calibration) of earlier days, for the rolling margin calibration."""
     record: dict = {"day": str(day), "strategies": {}, "failed": {}}
     try:
         forecast, realised = day_scenarios(case, data, day)
     except ApplicationError as error:
         record["skipped"] = str(error)
         return record
-    record["calibration"] = _coverage(forecast, realised)
+    record["calibration"] = {**_coverage(forecast, realised), **_exceedance(forecast, data, day)}
+    margin = calibrated_margin(case, history or [], day)
+    if margin is not None:
+        case = replace(case, uncertainty_margin=margin)
+        record["margin"] = {
+            "heat_sigma": round(margin.heat_sigma, 4),
+            "temperature_sigma": round(margin.temperature_sigma, 4),
+        }
     for strategy in case.strategies:
         try:
             record["strategies"][strategy] = run_strategy(case, strategy, forecast, realised)
@@ -435,18 +485,40 @@ def run_backtest(
                 record = json.loads(line)
                 done[record["day"]] = record
     records = []
+    history: list[tuple[dt.date, dict]] = []
+    if case.margin_calibration is not None and done:  # a resumed run knows its past days
+        history = [
+            (dt.date.fromisoformat(r["day"]), r["calibration"])
+            for r in done.values()
+            if "calibration" in r and "heat_exceedance_sigma" in r["calibration"]
+        ]
     day = start
+    if case.margin_calibration is not None:
+        # the calibration window also learns from the days before the period (not settled in it)
+        warm = start - dt.timedelta(days=int(case.margin_calibration["window_days"]))
+        data = load_case_data(case)
+        known = {d for d, _ in history}
+        while warm < start:
+            if warm not in known:
+                try:
+                    forecast = forecast_scenarios(case, data, warm)
+                    history.append((warm, _exceedance(forecast, data, warm)))
+                except ApplicationError:
+                    pass
+            warm += dt.timedelta(days=1)
     while day <= end:
         record = done.get(str(day))
         if record is None:
             data = data if data is not None else load_case_data(case)
-            record = run_day(case, data, day)
+            record = run_day(case, data, day, history)
             if out is not None:
                 with out.open("a") as handle:
                     handle.write(json.dumps(record) + "\n")
             if progress is not None:
                 progress(record)
         records.append(record)
+        if "calibration" in record and "heat_exceedance_sigma" in record["calibration"]:
+            history.append((day, record["calibration"]))
         day += dt.timedelta(days=day_step)
     return summarize(records, case)
 
@@ -537,6 +609,21 @@ def summarize(records: list[dict], case: Case) -> dict:
     out["common_days"] = len(common)
     if len(compared) == len(COMPARED) and common:
         out.update(_comparisons(common, case))
+    margins = [r for r in days if "margin" in r]
+    if margins:
+        inside = [
+            r["calibration"]["heat_exceedance_sigma"] <= r["margin"]["heat_sigma"] + 1e-9
+            for r in margins
+        ]
+        out["uncertainty_margin"] = {
+            "heat_sigma_mean": round(
+                float(np.mean([r["margin"]["heat_sigma"] for r in margins])), 3
+            ),
+            "temperature_sigma_mean": round(
+                float(np.mean([r["margin"]["temperature_sigma"] for r in margins])), 3
+            ),
+            "days_heat_inside_box": round(float(np.mean(inside)), 4),
+        }
     calibration = [r["calibration"] for r in days if "calibration" in r]
     if calibration:
         out["calibration_80"] = {

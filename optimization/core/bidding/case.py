@@ -18,6 +18,7 @@ from optimization.core.bidding.problem import (
     Pool,
     ReserveProductRules,
     RiskConfig,
+    UncertaintyMargin,
     product_rules,
 )
 
@@ -42,7 +43,10 @@ class Case:
     non_delivery_penalty_eur_per_mw_h: float = 100.0
     imbalance_fee_eur_per_mwh: float = 0.0
     dispatch_time_limit_s: float = 60.0
-    reserve_margin: dict[str, Any] | None = None
+    uncertainty_margin: UncertaintyMargin | None = None
+    #: rolling-origin calibration of the margin (backtest): {"coverage", "window_days",
+    #: "min_days"}; the margin's sigmas are then re-set every day from past days only
+    margin_calibration: dict[str, float] | None = None
 
 
 def _require(raw: dict, key: str, kind: type | tuple, where: str = "") -> Any:
@@ -141,16 +145,39 @@ def load_case(path: str | Path) -> Case:
         dispatch_time_limit_s=_non_negative(
             raw.get("dispatch_time_limit_s", 60.0), "dispatch_time_limit_s"
         ),
-        reserve_margin=_reserve_margin(raw.get("reserve_margin")),
+        uncertainty_margin=_uncertainty_margin(raw.get("uncertainty_margin")),
+        margin_calibration=_margin_calibration(raw.get("uncertainty_margin")),
     )
 
 
-def _reserve_margin(value: Any) -> dict[str, Any] | None:
+def _uncertainty_margin(value: Any) -> UncertaintyMargin | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ValidationError("reserve_margin", "expected an object or null")
-    return value
+        raise ValidationError("uncertainty_margin", "expected an object or null")
+    known = {f.name for f in fields(UncertaintyMargin)}
+    unknown = set(value) - known - {"calibrate"}
+    if unknown:
+        raise ValidationError(f"uncertainty_margin.{sorted(unknown)[0]}", "unknown field")
+    margin = UncertaintyMargin(**{k: v for k, v in value.items() if k != "calibrate"})
+    margin.validate()
+    return margin
+
+
+def _margin_calibration(value: Any) -> dict[str, float] | None:
+    if not isinstance(value, dict) or value.get("calibrate") is None:
+        return None
+    spec = value["calibrate"]
+    if not isinstance(spec, dict):
+        raise ValidationError("uncertainty_margin.calibrate", "expected an object")
+    out = {"coverage": 0.9, "window_days": 56.0, "min_days": 14.0}
+    for key, given in spec.items():
+        if key not in out:
+            raise ValidationError(f"uncertainty_margin.calibrate.{key}", "unknown field")
+        out[key] = _non_negative(given, f"uncertainty_margin.calibrate.{key}")
+    if not 0 < out["coverage"] < 1:
+        raise ValidationError("uncertainty_margin.calibrate.coverage", "must be in (0, 1)")
+    return out
 
 
 def _non_negative(value: Any, field: str) -> float:
@@ -186,6 +213,11 @@ def read_series(case: Case, spec: dict, field: str) -> pd.Series:
     series = series[~series.index.duplicated()].sort_index()
     if series.empty:
         raise ValidationError(field, "no rows after filtering")
+    shift = spec.get("shift_days", 0)
+    if not isinstance(shift, int) or isinstance(shift, bool):
+        raise ValidationError(f"{field}.shift_days", "expected a whole number of days")
+    if shift:  # a documented replay, e.g. Flensburg 2015 weather as 2021 (no DK data that year)
+        series.index = series.index + pd.Timedelta(days=shift)
     step = series_step_minutes(series)
     full = pd.date_range(series.index[0], series.index[-1], freq=f"{step}min", tz="UTC")
     return series.reindex(full).interpolate(limit=6) * float(spec.get("scale", 1.0))

@@ -33,6 +33,7 @@ def bid(case_path: str) -> dict:
         day_ahead=case.day_ahead,
         risk=case.risk,
         imbalance_penalty_eur_per_mwh=case.imbalance_penalty_eur_per_mwh,
+        uncertainty_margin=case.uncertainty_margin,
     )
     result = solve_bidding(problem, formulation=case.raw.get("formulation", "auto"))
     return {"delivery_day": str(day), "pool_id": case.pool.pool_id, **result.to_json()}

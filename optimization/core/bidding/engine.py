@@ -11,7 +11,13 @@ import pandas as pd
 
 from ainergy.common.errors import InfeasibleError, ValidationError
 from optimization.core.bidding.curves import make_curve
-from optimization.core.bidding.model import PoolBiddingModel, UnitArrays, build_units, cvar
+from optimization.core.bidding.model import (
+    PoolBiddingModel,
+    UnitArrays,
+    build_units,
+    cvar,
+    uncertainty_box,
+)
 from optimization.core.bidding.problem import BiddingProblem
 from optimization.core.bidding.result import BidResult, ReserveOffer
 from optimization.core.bidding.scaling import (
@@ -25,9 +31,11 @@ from optimization.core.bidding.scaling import (
 from optimization.core.bidding.value import (
     CurveDiagnostics,
     alternative_heat_value,
+    deliverable_points,
     explain_top,
     extension_points,
     must_consume,
+    pool_gaps,
     unit_values,
 )
 
@@ -105,6 +113,7 @@ def solve_bidding(
         return solution
 
     curve_backend = "ortools"
+    box = uncertainty_box(problem) if problem.uncertainty_margin is not None and n_p else None
     reserve_stage = n_p > 0 and reserve_scenarios is not None and n_s > reserve_scenarios
     used_scenarios = n_s
     if reserve_stage:
@@ -124,7 +133,14 @@ def solve_bidding(
         # 2. certified per unit in *all* scenarios, rounded to lots and minimum bids
         started = time.perf_counter()
         certified, unit_allocation = derate_reserves(
-            units, labels, reserve, base, problem.products, first.block_of, problem.step_h
+            units,
+            labels,
+            reserve,
+            base,
+            problem.products,
+            first.block_of,
+            problem.step_h,
+            box=box,
         )
         offered, unit_allocation = _round_offers(
             problem, first.block_of, certified, unit_allocation
@@ -160,7 +176,14 @@ def solve_bidding(
         # the LP relaxes on/off (and may allocate per scenario): certify a fixed allocation with
         # exact minimum load (p >= Pmin + up while holding reserve) and derate where needed
         certified, unit_allocation = derate_reserves(
-            units, labels, reserve, base, problem.products, model.block_of, problem.step_h
+            units,
+            labels,
+            reserve,
+            base,
+            problem.products,
+            model.block_of,
+            problem.step_h,
+            box=box,
         )
         offered, unit_allocation = _round_offers(
             problem, model.block_of, certified, unit_allocation
@@ -246,15 +269,20 @@ def _value_curves(
     up_held = np.zeros((n_c, n_t))
     if up:
         np.add.at(up_held, labels, unit_allocation[up].sum(axis=0))
-    up_price = np.zeros(n_t)
-    for i in up:
-        name = problem.products[i].name
-        up_price += np.asarray(problem.scenarios.capacity_price_eur_per_mw_h[name]).max(axis=0)
     if labels.max() + 1 == len(problem.pool.heat_pumps) and n_c == len(labels):
         names = [hp.heat_pump_id for hp in problem.pool.heat_pumps]
     else:
         names = [f"cluster {c}" for c in range(n_c)]
     lam = model.day_ahead_price
+    hps = problem.pool.heat_pumps
+    pmax_units = np.array([hp.power_max_mw for hp in hps])
+    pmin_units = pmax_units * np.array([hp.min_load_fraction for hp in hps])
+    gaps = pool_gaps(pmin_units, pmax_units)
+    if up:  # units holding up-reserve must draw Pmin + up (exact, not the LP's relaxation)
+        up_units = unit_allocation[up].sum(axis=0)  # (H, T)
+        reserve_floor = np.where(up_units > 1e-9, pmin_units[:, None] + up_units, 0.0).sum(0)
+    else:
+        reserve_floor = np.zeros(n_t)
     curves, diagnostics = [], []
     backup_cost = problem.pool.backup_heat_cost_eur_per_mwh
     for t in range(n_t):
@@ -275,21 +303,30 @@ def _value_curves(
             top_price=top_price,
             top_volume_mw=float(volumes[-1]),
             must=must,
-            backup_cost_eur_per_mwh=backup_cost,
             up_reserve_mw=up_held[:, t],
-            up_reserve_value_eur_per_mw_h=float(up_price[t])
-            + problem.non_delivery_penalty_eur_per_mw_h,
             price_cap_eur_per_mwh=cap,
         )
-        prices_t, volumes_t = grid, volumes
-        room = rules.max_curve_points - 2 - len(grid)
-        if value_pricing and top_price < cap - tick and room >= 2:
-            ext_prices, ext_volumes = extension_points(
-                unit_value, top_price, cap, tick, max_steps=room // 2
-            )
-            prices_t = np.concatenate([grid, ext_prices])
-            volumes_t = np.concatenate([volumes, np.minimum(ext_volumes, volumes[-1])])
-        curve = make_curve(problem.scenarios.index[t], prices_t, volumes_t, rules)
+        index_t = problem.scenarios.index[t]
+        curve = None
+        # richest first; fall back when the point limit (DayAheadRules.max_curve_points) is hit
+        for extend, exact in ((True, True), (True, False), (False, False)):
+            if (extend or exact) and not value_pricing:
+                continue
+            prices_t, volumes_t = grid, volumes
+            room = rules.max_curve_points - 2 - len(grid)
+            if extend and top_price < cap - tick and room >= 2:
+                ext_prices, ext_volumes = extension_points(
+                    unit_value, top_price, cap, tick, max_steps=min(room // 2, 4)
+                )
+                prices_t = np.concatenate([grid, ext_prices])
+                volumes_t = np.concatenate([volumes, np.minimum(ext_volumes, volumes[-1])])
+            if exact:  # exact minimum load where it matters: reserve floor, no gap volumes
+                prices_t, volumes_t = deliverable_points(
+                    prices_t, volumes_t, gaps, reserve_floor[t], tick, rules.lot_mw
+                )
+            curve = make_curve(index_t, prices_t, volumes_t, rules)
+            if len(curve.prices_eur_per_mwh) <= rules.max_curve_points:
+                break
         curves.append(curve)
         diagnostics.append(
             _diagnose(

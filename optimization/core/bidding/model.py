@@ -23,9 +23,16 @@ import numpy as np
 
 from ainergy.common.errors import ValidationError
 from optimization.core import solver as lp
-from optimization.core.bidding.problem import KELVIN, BiddingProblem, Pool, block_ids
+from optimization.core.bidding.problem import (
+    KELVIN,
+    BiddingProblem,
+    Pool,
+    UncertaintyMargin,
+    block_ids,
+)
 
-EXTENSION_POINTS = 8  # curve points kept free for the value steps (optimization/.../value.py)
+#: curve points kept free for the value steps (8) and the minimum-load step (4) (value.py)
+EXTENSION_POINTS = 12
 
 
 @dataclass
@@ -92,6 +99,48 @@ def build_units(problem: BiddingProblem) -> UnitArrays:
         backup_heat_max_mw=arr("backup_heat_max_mw"),
         cop=coefficient_of_performance(problem.pool, problem.scenarios.source_temperature_c),
         heat_demand_mw=demand,
+    )
+
+
+@dataclass(frozen=True)
+class UncertaintyBox:
+    """Per unit and MTU (H, T): heat demand and COP ranges any realisation stays in."""
+
+    demand_low_mw: np.ndarray
+    demand_high_mw: np.ndarray
+    cop_low: np.ndarray
+    cop_high: np.ndarray
+
+
+def uncertainty_box(problem: BiddingProblem, *, for_curves: bool = False) -> UncertaintyBox:
+    """The box of :class:`UncertaintyMargin` per heat pump and MTU (H, T); ``for_curves``: with
+    the curves' own (smaller) widening ``curve_sigma`` instead of the reserves'."""
+    margin = problem.uncertainty_margin or UncertaintyMargin()
+    if for_curves:
+        margin = UncertaintyMargin(
+            heat_sigma=margin.curve_sigma, temperature_sigma=margin.curve_sigma
+        )
+    scen = problem.scenarios
+    pi = np.asarray(scen.probabilities, float)[:, None]
+
+    def bounds(values: np.ndarray, sigma: float, fraction: float, absolute: float):
+        values = np.asarray(values, float)
+        mean = (pi * values).sum(axis=0)
+        std = np.sqrt((pi * (values - mean) ** 2).sum(axis=0))
+        width = sigma * std + fraction * np.abs(mean) + absolute
+        return values.min(axis=0) - width, values.max(axis=0) + width
+
+    heat_low, heat_high = bounds(scen.heat_demand_mw, margin.heat_sigma, margin.heat_fraction, 0)
+    temp_low, temp_high = bounds(
+        scen.source_temperature_c, margin.temperature_sigma, 0.0, margin.temperature_c
+    )
+    shares = problem.pool.heat_demand_shares()[:, None]
+    cop = coefficient_of_performance(problem.pool, np.vstack([temp_low, temp_high]))
+    return UncertaintyBox(
+        demand_low_mw=shares * np.maximum(heat_low, 0.0)[None],
+        demand_high_mw=shares * heat_high[None],
+        cop_low=np.minimum(cop[:, 0], cop[:, 1]),
+        cop_high=np.maximum(cop[:, 0], cop[:, 1]),
     )
 
 
@@ -175,6 +224,9 @@ class PoolBiddingModel:
         self.add_terminal_storage_constraints()
         self.add_start_constraints()
         self.add_ramp_constraints()
+        margin = self.problem.uncertainty_margin
+        if margin is not None and margin.robust_curves:
+            self.add_curve_overflow_constraints()
         if self.problem.products:
             self.add_reserve_allocation_constraints()
             self.add_reserve_headroom_constraints()
@@ -337,6 +389,49 @@ class PoolBiddingModel:
             lower=-limit,
             upper=limit,
             periods=self._periods()[1:],
+        )
+
+    def add_curve_overflow_constraints(self) -> None:
+        """Each scenario's cleared path fits the pool's storage even at the lowest heat demand.
+
+        Notes
+        -----
+        A shadow pool storage per scenario, ``F[s,t] = a F[s,t-1] + dt (c_hi[t] P_DA[s,t] +
+        G[s,t] - D_lo[t])``, ``sum Emin <= F <= sum Emax``, ``F[s,-1] = sum E0``, ``G >= 0``
+        (backup heat tops up): the dispatch must draw exactly ``P_DA`` (no deviation), and at
+        the box's lowest heat ``D_lo`` and highest COP ``c_hi`` (uncertainty_box) that heat must
+        still fit the storage. Pooled storage and the best COP: a relaxation of the unit split
+        (the dispatch routes power to units with room), conservative in heat.
+        """
+        box = uncertainty_box(self.problem, for_curves=True)
+        demand_low = box.demand_low_mw.sum(axis=0)  # (T,)
+        cop_high = box.cop_high.max(axis=0)
+        u, m, g = self.units, self.program, self.grid
+        dt = self.problem.step_h
+        n_s, n_t = g.lower.shape
+        a = float(u.storage_retention_per_step.max())
+        shadow = m.add_variables(
+            "shadow_storage_mwh", (n_s, n_t), float(u.storage_min_mwh.sum()),
+            float(u.storage_max_mwh.sum()),
+        )  # fmt: skip
+        topped = m.add_variables("shadow_backup_heat_mw", (n_s, n_t), 0.0)
+        previous = np.concatenate([shadow[:, :1], shadow[:, :-1]], axis=1)
+        coef_previous = np.full((n_s, n_t), -a)
+        coef_previous[:, 0] = 0.0
+        rhs = np.broadcast_to(-dt * demand_low, (n_s, n_t)).copy()
+        rhs[:, 0] += a * float(u.storage_initial_mwh.sum())
+        m.add_constraints(
+            "curve_overflow",
+            [
+                (1.0, shadow),
+                (coef_previous, previous),
+                (-dt * cop_high * (1.0 - g.weight_upper), self.x[g.lower]),
+                (-dt * cop_high * g.weight_upper, self.x[g.upper]),
+                (-dt, topped),
+            ],
+            lower=rhs,
+            upper=rhs,
+            periods=self._periods()[None, :],
         )
 
     def add_reserve_allocation_constraints(self) -> None:

@@ -215,6 +215,42 @@ class RiskConfig:
 
 
 @dataclass(frozen=True)
+class UncertaintyMargin:
+    """How far beyond the scenarios reserves and curves must stay deliverable.
+
+    The reserve certificate then covers *every* heat-demand and source-temperature path inside
+    a box per MTU, and (``robust_curves``) every scenario's cleared day-ahead path must fit the
+    storage even at the box's lowest heat demand (family ``curve_overflow``). The box: heat in ``[min_s D - w, max_s D + w]`` with
+    ``w = heat_sigma * std_s(D) + heat_fraction * mean_s(D)``, source temperature in
+    ``[min_s T - v, max_s T + v]`` with ``v = temperature_sigma * std_s(T) + temperature_c``
+    (probability-weighted moments). All zero: the scenario envelope itself (already stronger
+    than scenario by scenario: it also covers paths that mix scenarios).
+    """
+
+    heat_sigma: float = 0.0
+    heat_fraction: float = 0.0
+    temperature_sigma: float = 0.0
+    temperature_c: float = 0.0
+    robust_curves: bool = True
+    #: the curves' box: scenario envelope widened by this many standard deviations (heat and
+    #: temperature); kept apart from the reserves' because a curve that over-buys costs a
+    #: deviation while one that under-buys costs backup heat in every ordinary day
+    curve_sigma: float = 0.0
+
+    def validate(self) -> None:
+        for name in (
+            "heat_sigma",
+            "heat_fraction",
+            "temperature_sigma",
+            "temperature_c",
+            "curve_sigma",
+        ):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise ValidationError(f"uncertainty_margin.{name}", "must be a number >= 0")
+
+
+@dataclass(frozen=True)
 class Scenarios:
     """Second-stage scenarios of one delivery day: arrays are (S, T) over ``index`` (UTC)."""
 
@@ -280,9 +316,8 @@ class BiddingProblem:
     day_ahead: DayAheadRules = DayAheadRules()
     risk: RiskConfig = RiskConfig()
     imbalance_penalty_eur_per_mwh: float = 0.0
-    #: what an accepted reserve MW h not held costs [EUR/MW/h] ([U]; prices the reserve
-    #: opportunity in the curves' value steps)
-    non_delivery_penalty_eur_per_mw_h: float = 100.0
+    #: ``None``: reserves certified scenario by scenario, curves unguarded; else the box
+    uncertainty_margin: UncertaintyMargin | None = None
 
     def validate(self) -> None:
         if self.mtu_minutes not in (15, 30, 60):
@@ -301,8 +336,8 @@ class BiddingProblem:
             raise ValidationError("scenarios.index", f"must be regular at {self.mtu_minutes} min")
         if self.imbalance_penalty_eur_per_mwh < 0:
             raise ValidationError("imbalance_penalty_eur_per_mwh", "must be >= 0")
-        if not self.non_delivery_penalty_eur_per_mw_h >= 0:
-            raise ValidationError("non_delivery_penalty_eur_per_mw_h", "must be >= 0")
+        if self.uncertainty_margin is not None:
+            self.uncertainty_margin.validate()
 
     @property
     def step_h(self) -> float:

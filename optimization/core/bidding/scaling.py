@@ -22,7 +22,7 @@ import numpy as np
 from scipy.cluster.vq import kmeans2
 
 from forecasting.core.scenarios import fast_forward_selection
-from optimization.core.bidding.model import UnitArrays
+from optimization.core.bidding.model import UncertaintyBox, UnitArrays
 from optimization.core.bidding.problem import ReserveProductRules, Scenarios
 
 _EPS = 1e-7
@@ -162,6 +162,64 @@ def reserve_deliverability(
     return Deliverability(feasible, first)
 
 
+def robust_reserve_deliverability(
+    units: UnitArrays,
+    box: UncertaintyBox,
+    allocation: np.ndarray,
+    products: tuple[ReserveProductRules, ...],
+    step_h: float,
+) -> Deliverability:
+    """Per unit (H, 1): can it hold its reserve for *every* heat and COP path inside ``box``?
+
+    Notes
+    -----
+    The dispatch sees the day's heat and COP and adapts; the adversary picks them inside the
+    box. Backward from the terminal set ``[max(E0, floor_T), ceiling_T]`` the robust
+    controllable set of storage levels is an interval:
+    ``L_{t-1} = max(floor_{t-1}, (L_t - dt (c_lo p_high + Bmax - D_hi)) / a)``,
+    ``U_{t-1} = min(ceiling_{t-1}, (U_t - dt (c_hi p_low - D_lo)) / a)`` — the least heat with
+    the lowest demand must still fit (storage full), the most heat with the highest demand must
+    still serve it (storage empty); ``floor = Emin + c_hi tau up``, ``ceiling = Emax - c_hi tau
+    down`` (endurance at the highest COP). The unit certifies iff ``E0`` lies in the set before
+    the first MTU and no set is empty. Power bounds as in :func:`reserve_deliverability`
+    (``Pmin + up <= p <= min(Pmax - down, ramp dt)`` while holding reserve). Every bound tightens
+    monotonically with the reserve, so bisection on a multiple of the split stays valid.
+    """
+    up, down, energy_up, energy_down = _direction_sums(allocation, products)  # (H, T)
+    held = (up + down) > _EPS
+    p_low = np.where(held, units.power_min_mw[:, None] + up, 0.0)
+    ramp_step = np.where(np.isfinite(units.ramp_mw_per_h), units.ramp_mw_per_h * step_h, np.inf)
+    p_high = np.minimum(units.power_max_mw[:, None] - down, ramp_step[:, None])
+    a = units.storage_retention_per_step[:, None]
+    bmax = units.backup_heat_max_mw[:, None]
+    n_h, n_t = up.shape
+    floor = units.storage_min_mwh[:, None] + box.cop_high * energy_up
+    ceiling = units.storage_max_mwh[:, None] - box.cop_high * energy_down
+    feasible = ((p_low <= p_high + _EPS) & (floor <= ceiling + _EPS)).all(axis=1)
+    first = np.where(
+        feasible, -1, np.argmax(~((p_low <= p_high + _EPS) & (floor <= ceiling + _EPS)), axis=1)
+    )
+    lower = np.maximum(units.storage_initial_mwh, floor[:, -1])
+    upper = ceiling[:, -1].copy()
+    for t in range(n_t - 1, -1, -1):  # loop over MTUs; vectorised over units
+        empty = lower > upper + _EPS
+        newly = feasible & empty
+        first[newly] = t
+        feasible &= ~empty
+        most = step_h * (box.cop_low[:, t] * p_high[:, t] + bmax[:, 0] - box.demand_high_mw[:, t])
+        least = step_h * (box.cop_high[:, t] * p_low[:, t] - box.demand_low_mw[:, t])
+        lower = np.where(np.isinf(most), -np.inf, (lower - most) / a[:, 0])
+        upper = (upper - least) / a[:, 0]
+        if t > 0:
+            lower = np.maximum(lower, floor[:, t - 1])
+            upper = np.minimum(upper, ceiling[:, t - 1])
+    start = units.storage_initial_mwh
+    outside = (start < lower - 1e-6) | (start > upper + 1e-6)
+    first[feasible & outside] = 0
+    feasible &= ~outside
+    return Deliverability(feasible[:, None], first[:, None])
+
+
 def derate_reserves(
     units: UnitArrays,
     labels: np.ndarray,
@@ -172,6 +230,7 @@ def derate_reserves(
     step_h: float,
     max_multiple: float = 8.0,
     iterations: int = 30,
+    box: UncertaintyBox | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Largest pool reserves (P, T) the individual units deliver in every scenario, + allocation.
 
@@ -199,6 +258,9 @@ def derate_reserves(
 
     def ok(theta: np.ndarray) -> np.ndarray:
         allocation = np.minimum(theta[None, :, None] * base, ramp_cap)
+        if box is not None:  # every path in the box (contains every scenario)
+            check = robust_reserve_deliverability(units, box, allocation, products, step_h)
+            return check.feasible.all(axis=1)
         return reserve_deliverability(units, allocation, products, step_h).feasible.all(axis=1)
 
     top_ok = ok(high)

@@ -35,9 +35,16 @@ def synthetic_problem(
     cvar_weight: float = 0.0,
     imbalance_penalty_eur_per_mwh: float = 5.0,
     seed: int = 0,
+    scenario_seed: int | None = None,
 ) -> BiddingProblem:
-    """A reproducible pool bidding problem for one delivery day."""
+    """A reproducible pool bidding problem for one delivery day.
+
+    ``seed`` fixes the pool and the day (demand level, capacity price levels);
+    ``scenario_seed`` (default: derived from ``seed``) the scenarios, so another scenario seed
+    draws *fresh* scenarios of the same day from the same generator.
+    """
     rng = np.random.default_rng(seed)
+    scenario_rng = np.random.default_rng([seed, 1 if scenario_seed is None else 2 + scenario_seed])
     index = delivery_day_periods(day, mtu_minutes)
     n_t = len(index)
     step_h = mtu_minutes / 60
@@ -61,6 +68,12 @@ def synthetic_problem(
         for h in range(n_units)
     )
     hour = np.arange(n_t) * step_h
+    demand_level = rng.uniform(0.4, 0.8) * 3.25 * pmax.sum()
+    capacity_level = {
+        name: rng.uniform(5.0, 20.0) if "down" not in name else rng.uniform(3.0, 12.0)
+        for name in products
+    }
+    rng = scenario_rng  # everything below varies by scenario
     shape = 105 + 45 * np.sin((hour - 8) / 24 * 2 * np.pi) * np.where(hour > 6, 1, 0.4)
     level = rng.lognormal(0.0, 0.12, (n_scenarios, 1))
     noise = np.zeros((n_scenarios, n_t))
@@ -69,7 +82,6 @@ def synthetic_problem(
         noise[:, t] = 0.9 * noise[:, t - 1] + eps[:, t]
     price = shape[None] * level + noise
     imbalance = price + rng.normal(0, 3.0, (n_scenarios, n_t))
-    demand_level = rng.uniform(0.4, 0.8) * 3.25 * pmax.sum()
     demand = (
         demand_level
         * (1 + 0.15 * np.cos((hour - 7) / 24 * 2 * np.pi))[None]
@@ -77,10 +89,7 @@ def synthetic_problem(
     )
     source = 5.0 + 2.0 * np.sin(hour / 24 * 2 * np.pi)[None] + rng.normal(0, 1.0, (n_scenarios, 1))
     capacity = {
-        name: np.broadcast_to(
-            rng.uniform(5.0, 20.0) if "down" not in name else rng.uniform(3.0, 12.0),
-            (n_scenarios, n_t),
-        ).copy()
+        name: np.full((n_scenarios, n_t), capacity_level[name])
         * rng.lognormal(0, 0.1, (n_scenarios, 1))
         for name in products
     }

@@ -10,13 +10,13 @@ Per MTU t and (model) unit h, in the scenario s* with the highest price of t:
   between t and t' when t' > t). The cheapest alternative is the value ("storage value" when
   below ``c_B``). (LP duals would not do: where the unit is the marginal producer at t they just
   return ``lambda_t / COP_t``.)
-* reserve opportunity [EUR/MWh]: a unit holding up-reserve must draw ``Pmin + up``; not drawing
-  it loses the capacity payment and pays the non-delivery penalty, spread over that power:
-  ``(max_s lambda_cap + penalty) up / (Pmin + up)``;
-* value ``v = max(lambda_top, COP mu + opportunity)`` [EUR/MWh]: the price up to which buying
-  the unit's share of the top volume is worth it;
-* must-buy [MW]: power the unit has to draw at t whatever the price (heat demand above backup
-  and storage capacity), kept up to the cap.
+* value ``v = max(lambda_top, COP mu)`` [EUR/MWh]: the price up to which buying the unit's
+  share of the top volume is worth it;
+* must-buy [MW], kept up to the cap: power the unit has to draw at t whatever the price — heat
+  demand above backup and storage capacity (``must_consume``), or an accepted up-reserve
+  (``Pmin + up``: the reserve markets clear before the day-ahead gate, and the dispatch holds
+  accepted reserves first, so not buying this power only turns it into imbalance — the reserve
+  commitment is the opportunity the pool already took).
 
 The curve beyond the top scenario price is ``sum_h must_h + sum_h (slice_h - must_h) 1[v_h >=
 price]``, ``slice_h`` = the unit's share of the top volume (its power in s*). Every price the
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimization.core.bidding.model import EXTENSION_POINTS, UnitArrays
+from optimization.core.bidding.model import UnitArrays
 
 
 def must_consume(units: UnitArrays, step_h: float) -> np.ndarray:
@@ -76,13 +76,9 @@ class UnitValue:
     value_eur_per_mwh: float
     heat_value_eur_per_mwh_th: float
     cop: float
-    reserve_opportunity_eur_per_mwh: float
     slice_mw: float
     must_mw: float
-
-    @property
-    def reason(self) -> str:
-        return "reserve_opportunity" if self.reserve_opportunity_eur_per_mwh > 0 else "heat_value"
+    must_reason: str  # "", heat_demand, reserve_commitment
 
 
 @dataclass(frozen=True)
@@ -91,8 +87,8 @@ class CurveDiagnostics:
 
     period_start_at: pd.Timestamp
     highest_buy_price_eur_per_mwh: float | None
-    highest_buy_reason: str  # must_buy | backup_value | storage_value | reserve_opportunity |
-    # scenario_plan | none
+    #: must_buy | reserve_commitment | backup_value | storage_value | scenario_plan | none
+    highest_buy_reason: str
     explanation: str
     top_scenario_price_eur_per_mwh: float
     must_buy_mw: float
@@ -163,16 +159,13 @@ def unit_values(
     top_price: float,
     top_volume_mw: float,
     must: np.ndarray,
-    backup_cost_eur_per_mwh: float,
     up_reserve_mw: np.ndarray,
-    up_reserve_value_eur_per_mw_h: float,
     price_cap_eur_per_mwh: float,
 ) -> list[UnitValue]:
     """Values of each (model) unit's share of the top volume at MTU t.
 
     ``power`` (H, S, T) LP power, ``heat_value`` (H,) [EUR/MWh_th] in the top scenario,
-    ``must`` (H, T), ``up_reserve_mw`` (H,) held at t, ``up_reserve_value_eur_per_mw_h``
-    capacity price + non-delivery penalty.
+    ``must`` (H, T) physical must-draw, ``up_reserve_mw`` (H,) up-reserve held at t.
     """
     s = top_scenario
     drawn = np.maximum(power[:, s, t], 0.0)
@@ -180,27 +173,27 @@ def unit_values(
     slices = top_volume_mw * weights / weights.sum()
     cop = units.cop[:, s, t]
     mu = np.maximum(np.asarray(heat_value, float), 0.0)
-    held = up_reserve_mw > 1e-9
-    opportunity = np.where(
-        held,
-        up_reserve_value_eur_per_mw_h
-        * up_reserve_mw
-        / np.maximum(units.power_min_mw + up_reserve_mw, 1e-9),
-        0.0,
-    )
-    values = np.clip(cop * mu + opportunity, top_price, price_cap_eur_per_mwh)
-    return [
-        UnitValue(
-            unit=unit_names[h],
-            value_eur_per_mwh=float(values[h]),
-            heat_value_eur_per_mwh_th=float(mu[h]),
-            cop=float(cop[h]),
-            reserve_opportunity_eur_per_mwh=float(opportunity[h]),
-            slice_mw=float(slices[h]),
-            must_mw=float(min(must[h, t], slices[h])),
+    reserve_must = np.where(up_reserve_mw > 1e-9, units.power_min_mw + up_reserve_mw, 0.0)
+    values = np.clip(cop * mu, top_price, price_cap_eur_per_mwh)
+    out = []
+    for h in range(units.n_units):
+        heat_must, commitment = float(must[h, t]), float(reserve_must[h])
+        must_mw = max(heat_must, commitment)
+        reason = "" if must_mw <= 1e-9 else (
+            "reserve_commitment" if commitment >= heat_must else "heat_demand"
+        )  # fmt: skip
+        out.append(
+            UnitValue(
+                unit=unit_names[h],
+                value_eur_per_mwh=float(values[h]),
+                heat_value_eur_per_mwh_th=float(mu[h]),
+                cop=float(cop[h]),
+                slice_mw=float(max(slices[h], must_mw)),
+                must_mw=must_mw,
+                must_reason=reason,
+            )
         )
-        for h in range(units.n_units)
-    ]
+    return out
 
 
 def extension_points(
@@ -208,7 +201,7 @@ def extension_points(
     top_price: float,
     cap: float,
     tick: float,
-    max_steps: int = EXTENSION_POINTS // 2,
+    max_steps: int = 4,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Curve points above the top scenario price: a step down at each value (grouped into at
     most ``max_steps`` steps, each group priced at its lowest value: never above a value)."""
@@ -249,13 +242,21 @@ def explain_top(
         return "none", "buys nothing at any price"
     must = [v for v in values if v.must_mw > 1e-6]
     if must and highest >= cap - 1e-6:
-        names = ", ".join(v.unit for v in must)
-        total = sum(v.must_mw for v in must)
-        return (
-            "must_buy",
-            f"must buy {total:.2f} MW at any price: heat demand above backup capacity and "
-            f"storage ({names})",
-        )
+        reserve = [v for v in must if v.must_reason == "reserve_commitment"]
+        heat = [v for v in must if v.must_reason == "heat_demand"]
+        parts = []
+        if reserve:
+            parts.append(
+                f"{sum(v.must_mw for v in reserve):.2f} MW for accepted up-reserve "
+                f"(Pmin + up on {', '.join(v.unit for v in reserve)})"
+            )
+        if heat:
+            parts.append(
+                f"{sum(v.must_mw for v in heat):.2f} MW of heat above backup and storage "
+                f"capacity ({', '.join(v.unit for v in heat)})"
+            )
+        code = "reserve_commitment" if reserve and not heat else "must_buy"
+        return code, "must buy at any price: " + "; ".join(parts)
     if highest <= top_price + 1e-6:
         return (
             "scenario_plan",
@@ -263,21 +264,85 @@ def explain_top(
             f"{top_price:.2f}): above it the plan draws nothing at this MTU",
         )
     best = max(values, key=lambda v: v.value_eur_per_mwh if v.slice_mw > v.must_mw else -1)
-    if best.reserve_opportunity_eur_per_mwh > 0:
-        code = "reserve_opportunity"
-    elif best.heat_value_eur_per_mwh_th >= 0.99 * backup_cost:
-        code = "backup_value"
+    if best.heat_value_eur_per_mwh_th >= 0.99 * backup_cost:
+        code, text = "backup_value", f"backup heat {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th"
     else:
-        code = "storage_value"
-    text = {
-        "backup_value": f"backup heat {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th",
-        "storage_value": f"storage value {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th",
-        "reserve_opportunity": f"heat {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th",
-    }[code]
-    text += f" x COP {best.cop:.2f} ({best.unit})"
-    if best.reserve_opportunity_eur_per_mwh > 0:
-        text += (
-            f" + reserve opportunity {best.reserve_opportunity_eur_per_mwh:.2f} EUR/MWh "
-            "(up-reserve held needs this draw)"
+        code, text = (
+            "storage_value",
+            f"storage value {best.heat_value_eur_per_mwh_th:.2f} EUR/MWh_th",
         )
-    return code, text
+    return code, f"{text} x COP {best.cop:.2f} ({best.unit})"
+
+
+def pool_gaps(power_min_mw: np.ndarray, power_max_mw: np.ndarray) -> list[tuple[float, float]]:
+    """Open intervals of pool power no on/off combination can draw (exact minimum load).
+
+    Each subset S of units draws ``[sum_S Pmin, sum_S Pmax]``; the gaps are what the union of
+    these intervals leaves out of ``[0, sum Pmax]`` — at least ``(0, min Pmin)``. Subsets are
+    enumerated up to 12 units; larger pools get the ``(0, min Pmin)`` gap only (their intervals
+    overlap beyond it).
+    """
+    pmin, pmax = np.asarray(power_min_mw, float), np.asarray(power_max_mw, float)
+    n = len(pmin)
+    if n <= 12:
+        masks = (np.arange(1, 2**n)[:, None] >> np.arange(n)[None]) & 1
+        intervals = sorted(zip(masks @ pmin, masks @ pmax, strict=True))
+    else:
+        intervals = [(float(pmin.min()), float(pmax.sum()))]
+    gaps, reached = [], 0.0
+    for low, high in intervals:
+        if low > reached + 1e-9:
+            gaps.append((reached, float(low)))
+        reached = max(reached, float(high))
+    return gaps
+
+
+def deliverable_points(
+    prices: np.ndarray,
+    volumes: np.ndarray,
+    gaps: list[tuple[float, float]],
+    floor_mw: float,
+    tick: float,
+    lot: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Curve points whose every cleared volume the pool can draw exactly.
+
+    Volumes are raised to ``floor_mw`` (units holding up-reserve must draw ``Pmin + up``) and a
+    volume inside a gap ``(a, b)`` goes to the nearer end; where the interpolation between two
+    points would cross a gap, it is replaced by a step of one tick at the midpoint price, so at
+    most one tick of prices clears a volume the pool cannot draw. Monotone maps keep the curve
+    non-increasing.
+    """
+    volumes = np.maximum(np.minimum.accumulate(np.asarray(volumes, float)), floor_mw)
+    prices = np.asarray(prices, float)
+    # gap ends on the lot grid, widened, so that rounding to lots cannot land inside a gap
+    gaps = [
+        (float(np.floor(low / lot + 1e-9) * lot), float(np.ceil(high / lot - 1e-9) * lot))
+        for low, high in gaps
+    ]
+    for low, high in gaps:
+        inside = (volumes > low + 1e-9) & (volumes < high - 1e-9)
+        volumes = np.where(inside, np.where(volumes - low < high - volumes, low, high), volumes)
+    out_p, out_v = [float(prices[0])], [float(volumes[0])]
+    for k in range(1, len(prices)):
+        v0, v1, p0, p1 = volumes[k - 1], volumes[k], prices[k - 1], prices[k]
+        for low, high in gaps:
+            if v0 >= high - 1e-9 and v1 <= low + 1e-9 and p1 - p0 > 2 * tick:
+                middle = p0 + (v0 - 0.5 * (low + high)) / (v0 - v1) * (p1 - p0)
+                step = min(max(np.floor(middle / tick) * tick, p0 + tick), p1 - 2 * tick)
+                at_high = p0 + (v0 - high) / (v0 - v1) * (p1 - p0)
+                at_low = p0 + (v0 - low) / (v0 - v1) * (p1 - p0)
+                out_p += [
+                    max(p0, min(at_high, step)),
+                    step,
+                    step + tick,
+                    min(p1, max(at_low, step + tick)),
+                ]
+                out_v += [high, high, low, low]
+        out_p.append(float(p1))
+        out_v.append(float(v1))
+    out_p = list(np.round(np.round(np.array(out_p) / tick) * tick, 10))  # on the tick grid
+    order = np.argsort(np.array(out_p), kind="stable")
+    out_p, out_v = np.array(out_p)[order], np.array(out_v)[order]
+    keep = np.concatenate([[True], np.diff(out_p) > 1e-9])  # one point per price
+    return out_p[keep], np.minimum.accumulate(out_v[keep])

@@ -5,8 +5,8 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from strawberry_django.relay import DjangoListConnection
 
+from ainergy.graphql.connection import Connection
 from ainergy.graphql.context import Info
 from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import READ
@@ -22,10 +22,10 @@ from optimization.selectors.bidding import (
 
 @strawberry.type
 class Query:
-    bid_plans: DjangoListConnection[BidPlanType] = strawberry_django.connection(
+    bid_plans: Connection[BidPlanType] = strawberry_django.connection(
         extensions=[READ], description="The tenant's bid plans, oldest first."
     )
-    pool_dispatches: DjangoListConnection[PoolDispatchType] = strawberry_django.connection(
+    pool_dispatches: Connection[PoolDispatchType] = strawberry_django.connection(
         extensions=[READ], description="The tenant's pool dispatches, oldest first."
     )
 

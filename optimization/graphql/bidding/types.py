@@ -11,9 +11,9 @@ from strawberry import auto, relay
 
 from ainergy.assets.graphql.types import HeatPumpType, PoolType
 from ainergy.common.ids import global_id
-from ainergy.common.timegrid import LOCAL_TZ
+from ainergy.common.timegrid import LOCAL_TZ, delivery_day_periods
 from ainergy.graphql.context import scope_to_tenant
-from ainergy.graphql.vocabulary import choices_enum, graphql_enum
+from ainergy.graphql.vocabulary import choices_enum, describe, graphql_enum
 from ainergy.jobs.graphql.types import JobType
 from ainergy.markets.graphql.enums import BiddingZoneEnum, BidStatusEnum, MarketProductCodeEnum
 from ainergy.markets.graphql.types import CurvePoint, MarketAccountType
@@ -63,6 +63,165 @@ BidPlanStatus = choices_enum(
         "DISPATCHED": "Setpoints computed from the latest results.",
     },
 )
+
+
+CurveBuyReasonEnum = graphql_enum(
+    "CurveBuyReason",
+    "Why a day-ahead curve still buys at its highest buy price.",
+    {
+        "MUST_BUY": ("must_buy", "Heat above backup and storage capacity: bought at any price."),
+        "RESERVE_COMMITMENT": (
+            "reserve_commitment",
+            "Accepted up-reserve needs its units at minimum load plus the reserve: bought at "
+            "any price (the reserve markets clear before the day-ahead gate).",
+        ),
+        "BACKUP_VALUE": (
+            "backup_value",
+            "Up to backup-heat cost x COP: above it backup heat is cheaper than electricity.",
+        ),
+        "STORAGE_VALUE": (
+            "storage_value",
+            "Up to the storage value x COP: above it heat from the storage, made in another MTU, "
+            "is cheaper.",
+        ),
+        "SCENARIO_PLAN": (
+            "scenario_plan",
+            "Within the scenario prices: the plan draws nothing in costlier scenarios.",
+        ),
+        "NONE": ("none", "Buys nothing at any price."),
+    },
+)
+
+ZeroVolumeReasonEnum = graphql_enum(
+    "ZeroVolumeReason",
+    "Why an MTU's curve buys nothing at any price (read in its cheapest scenario).",
+    {
+        "STORAGE_FULL": ("storage_full", "The storage is full even in the cheapest scenario."),
+        "NO_HEAT_DEMAND": ("no_heat_demand", "No heat demand and no room worth filling."),
+        "HEAT_CHEAPER_ELSEWHERE": (
+            "heat_cheaper_elsewhere",
+            "Heat from storage or backup is worth less than the lowest scenario price.",
+        ),
+        "HEAT_FROM_STORAGE": (
+            "heat_from_storage",
+            "The storage, filled in cheaper periods, serves the heat.",
+        ),
+        "BACKUP_HEAT": ("backup_heat", "Backup heat serves the demand."),
+        "SCENARIO_PLAN": ("scenario_plan", "No scenario's plan draws power at this MTU."),
+    },
+)
+
+DeviationReasonEnum = graphql_enum(
+    "DispatchDeviationReason",
+    "The constraint family that makes a cleared position undeliverable in an MTU.",
+    {
+        "STORAGE_CAPACITY": (
+            "storage_capacity",
+            "The storage is full: the heat has nowhere to go.",
+        ),
+        "STORAGE_MINIMUM": ("storage_minimum", "The storage is at its minimum."),
+        "HEAT_BALANCE": ("heat_balance", "Heat demand cannot be met."),
+        "TERMINAL_STORAGE": (
+            "terminal_storage",
+            "The storage must end the day as full as it began.",
+        ),
+        "MIN_LOAD": ("min_load", "Only whole on/off decisions stand in the way (minimum load)."),
+        "MAX_LOAD": ("max_load", "The cleared volume exceeds what the running units can draw."),
+        "START": ("start", "Start-up of a unit."),
+        "RAMP": ("ramp", "Ramp limits."),
+        "BACKUP_CAPACITY": ("backup_capacity", "The backup boiler is at its maximum."),
+        "RESERVE_HEADROOM_UP": (
+            "reserve_headroom_up",
+            "Up-reserve needs units running at minimum load plus the reserve.",
+        ),
+        "RESERVE_HEADROOM_DOWN": (
+            "reserve_headroom_down",
+            "Down-reserve needs headroom below maximum power.",
+        ),
+        "RESERVE_ENDURANCE_UP": (
+            "reserve_endurance_up",
+            "The storage cannot sustain a full up activation.",
+        ),
+        "RESERVE_ENDURANCE_DOWN": (
+            "reserve_endurance_down",
+            "The storage cannot absorb a full down activation.",
+        ),
+        "RESERVE_UNIT_CAPACITY": (
+            "reserve_unit_capacity",
+            "More reserve than the units' headroom and ramp over the activation time.",
+        ),
+        "TIME_LIMIT": (
+            "time_limit",
+            "The solver stopped before proving a deviation-free schedule exists.",
+        ),
+    },
+)
+
+DeviationPriceSourceEnum = graphql_enum(
+    "DeviationPriceSource",
+    "What settles a deviation in an MTU.",
+    {
+        "IMBALANCE_PRICE": ("imbalance_price", "The published imbalance price."),
+        "PENALTY": (
+            "penalty",
+            "No imbalance price published: the recorded day-ahead price plus or minus the "
+            "conservative deviation penalty.",
+        ),
+    },
+)
+
+DispatchSolveStatusEnum = graphql_enum(
+    "DispatchSolveStatus",
+    "How the dispatch schedule was found.",
+    {
+        "OPTIMAL": ("optimal", "Proven optimal (within the MIP gap)."),
+        "FEASIBLE": ("feasible", "Best schedule found at the time limit."),
+        "FALLBACK": ("fallback", "A heuristic schedule; the MILP found none in time."),
+    },
+)
+
+
+@strawberry.type(description="Why one MTU's day-ahead curve looks as it does.")
+class CurveDiagnostic:
+    period_start_at: dt.datetime = strawberry.field(description="UTC start of the MTU.")
+    highest_buy_price_eur_per_mwh: float | None = strawberry.field(
+        description="Highest price at which the curve still buys [EUR/MWh]; null: buys nothing."
+    )
+    highest_buy_reason: CurveBuyReasonEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Why it buys up to that price."
+    )
+    explanation: str = strawberry.field(
+        description="The same in words, with the numbers behind it (EUR/MWh_th, COP, units)."
+    )
+    top_scenario_price_eur_per_mwh: float = strawberry.field(
+        description="Highest scenario price of the MTU [EUR/MWh]; above it the value steps apply."
+    )
+    must_buy_mw: float = strawberry.field(description="Volume bought at any price [MW].")
+    zero_volume_reason: ZeroVolumeReasonEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why the MTU buys nothing at any price; null when it buys."
+    )
+
+
+@strawberry.type(description="The cleared position of one MTU and how the dispatch met it.")
+class DispatchPeriod:
+    period_start_at: dt.datetime = strawberry.field(description="UTC start of the MTU.")
+    cleared_volume_mw: float = strawberry.field(description="Cleared day-ahead purchase [MW].")
+    deviation_mw: float = strawberry.field(
+        description="Pool power minus the cleared volume [MW]; 0 where delivered."
+    )
+    reason: DeviationReasonEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Constraint family that makes the position undeliverable; null where the "
+        "position is delivered (energy and reserves)."
+    )
+    day_ahead_price_eur_per_mwh: float | None = strawberry.field(
+        description="Recorded clearing price [EUR/MWh] (published price where none was recorded)."
+    )
+    imbalance_price_eur_per_mwh: float | None = strawberry.field(
+        description="Published imbalance price [EUR/MWh]; null where none is published."
+    )
+    price_source: DeviationPriceSourceEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What settles a deviation in this MTU."
+    )
 
 
 @strawberry.type
@@ -296,7 +455,11 @@ class PoolDispatchSetpointType(relay.Node):
 class PoolDispatchType(relay.Node):
     job: JobType
     day_ahead_volume_mw: list[float]
-    heat_demand_source: auto
+
+    @strawberry_django.field(only=["heat_demand_source"])
+    def heat_demand_source(self, root: models.PoolDispatch) -> str | None:
+        return root.heat_demand_source or None
+
     deviation_mw: list[float]
     created_at: auto
 
@@ -314,6 +477,72 @@ class PoolDispatchType(relay.Node):
     @strawberry_django.field(only=["costs_eur"], description="Cost of the day by component.")
     def costs(self, root: models.PoolDispatch) -> list[CostComponent]:
         return cost_components(root.costs_eur)
+
+    @strawberry_django.field(
+        select_related=["bid_plan"],
+        only=[
+            "day_ahead_volume_mw",
+            "deviation_mw",
+            "deviation_reasons",
+            "day_ahead_price_eur_per_mwh",
+            "imbalance_price_eur_per_mwh",
+            "bid_plan__delivery_day",
+            "bid_plan__mtu_minutes",
+        ],
+        description="Per MTU: cleared volume, deviation and its reason, the prices that settle "
+        "it; empty until the dispatch job has succeeded.",
+    )
+    def periods(self, root: models.PoolDispatch) -> list[DispatchPeriod]:
+        if not root.deviation_reasons:
+            return []
+        index = delivery_day_periods(root.bid_plan.delivery_day, root.bid_plan.mtu_minutes)
+        prices = root.day_ahead_price_eur_per_mwh or [None] * len(index)
+        imbalance = root.imbalance_price_eur_per_mwh or [None] * len(index)
+        return [
+            DispatchPeriod(
+                period_start_at=start.to_pydatetime(),
+                cleared_volume_mw=float(volume),
+                deviation_mw=float(deviation),
+                reason=DeviationReasonEnum(reason) if reason else None,
+                day_ahead_price_eur_per_mwh=price,
+                imbalance_price_eur_per_mwh=published,
+                price_source=DeviationPriceSourceEnum(
+                    "penalty" if published is None else "imbalance_price"
+                ),
+            )
+            for start, volume, deviation, reason, price, published in zip(
+                index,
+                root.day_ahead_volume_mw,
+                root.deviation_mw,
+                root.deviation_reasons,
+                prices,
+                imbalance,
+                strict=True,
+            )
+        ]
+
+    @strawberry_django.field(only=["solve_status"])
+    def solve_status(self, root: models.PoolDispatch) -> DispatchSolveStatusEnum | None:  # type: ignore[valid-type]
+        """How the schedule was found; null until the dispatch job has succeeded."""
+        return DispatchSolveStatusEnum(root.solve_status) if root.solve_status else None
+
+    @strawberry_django.field(only=["deviation_penalty_eur_per_mwh"])
+    def deviation_penalty_eur_per_mwh(self, root: models.PoolDispatch) -> float | None:
+        """Conservative penalty on |deviation| where no imbalance price is published
+        [EUR/MWh]: above the day's price spread and anything a deviation could save."""
+        return root.deviation_penalty_eur_per_mwh
+
+    @strawberry_django.field(
+        only=["reserve_shortfall_mw"],
+        description="Accepted reserve capacity not held, per product and MTU [MW].",
+    )
+    def reserve_shortfall(self, root: models.PoolDispatch) -> list[ReserveCapacitySchedule]:
+        return [
+            ReserveCapacitySchedule(
+                product_code=MarketProductCodeEnum(code), capacity_mw=[float(v) for v in values]
+            )
+            for code, values in sorted((root.reserve_shortfall_mw or {}).items())
+        ]
 
     setpoints: list[PoolDispatchSetpointType]
 
@@ -463,7 +692,10 @@ class BidPlanType(relay.Node):
     cvar_alpha: auto
     imbalance_penalty_eur_per_mwh: auto
     period_count: auto
-    formulation: auto
+
+    @strawberry_django.field(only=["formulation"])
+    def formulation(self, root: models.BidPlan) -> str | None:
+        return root.formulation or None
 
     @strawberry_django.field(
         only=["derated_mw"],
@@ -473,6 +705,27 @@ class BidPlanType(relay.Node):
         return [
             ReserveCapacity(product_code=MarketProductCodeEnum(code), capacity_mw=float(value))
             for code, value in sorted((root.derated_mw or {}).items())
+        ]
+
+    @strawberry_django.field(
+        only=["diagnostics"],
+        description="Per MTU: the highest buy price of its curve and why, the volume bought at "
+        "any price, and why an MTU buys nothing; empty until the job has succeeded.",
+    )
+    def curve_diagnostics(self, root: models.BidPlan) -> list[CurveDiagnostic]:
+        return [
+            CurveDiagnostic(
+                period_start_at=dt.datetime.fromisoformat(item["period_start_at"]),
+                highest_buy_price_eur_per_mwh=item["highest_buy_price_eur_per_mwh"],
+                highest_buy_reason=CurveBuyReasonEnum(item["highest_buy_reason"]),
+                explanation=item["explanation"],
+                top_scenario_price_eur_per_mwh=item["top_scenario_price_eur_per_mwh"],
+                must_buy_mw=item["must_buy_mw"],
+                zero_volume_reason=ZeroVolumeReasonEnum(item["zero_volume_reason"])
+                if item["zero_volume_reason"]
+                else None,
+            )
+            for item in (root.diagnostics or {}).get("curves", [])
         ]
 
     @strawberry_django.field(
@@ -625,3 +878,135 @@ class HeatPumpSchedule:
     mtu_minutes: int
     pool_dispatch: PoolDispatchType
     setpoints: list[PoolDispatchSetpointType]
+
+
+# --- descriptions ------------------------------------------------------------------------------
+
+describe(
+    DayAheadCurve,
+    "Purchase curve of one MTU: volumes non-increasing in price, floor to cap.",
+    bid_id="The Bid holding the curve.",
+    delivery_start_at="MTU start (UTC).",
+    delivery_end_at="MTU end (UTC), exclusive.",
+    points="Price-volume points.",
+    status="Where the bid stands.",
+    accepted_volume_mw="Volume bought at clearing [MW]; null before results.",
+    clearing_price_eur_per_mwh="Clearing price [EUR/MWh]; null before results.",
+)
+describe(
+    ReserveCapacityOffer,
+    "Capacity offered (price-taking) for one product and block, certified deliverable.",
+    bid_id="The Bid holding the offer.",
+    product_code="The reserve product.",
+    delivery_start_at="Block start (UTC).",
+    delivery_end_at="Block end (UTC), exclusive.",
+    capacity_mw="Capacity offered [MW].",
+    capacity_price_eur_per_mw_h="Capacity price asked [EUR/(MW·h)]; null: price-taking.",
+    status="Where the bid stands.",
+    accepted_capacity_mw="Capacity accepted [MW]; null before results.",
+)
+describe(
+    ScenarioCost,
+    "Cost of one scenario.",
+    scenario="Scenario number, 0..K-1.",
+    probability="Scenario probability.",
+    cost_eur="Cost of the day in this scenario [EUR].",
+)
+describe(
+    ReserveAcceptance,
+    "Capacity accepted for one reserve offer in a results version.",
+    bid_id="The reserve offer's Bid.",
+    product_code="The reserve product.",
+    delivery_start_at="Block start (UTC).",
+)
+describe(
+    BidPlanSchedulePeriodType,
+    "Expected (probability-weighted) operation of one heat pump in one MTU.",
+    heat_pump="The heat pump.",
+    heat_pump_id="The heat pump's id.",
+    start_at="MTU start (UTC).",
+    power_kw="Expected electric power [kW].",
+    storage_kwh="Expected storage content at the MTU end [kWh_th].",
+    backup_heat_kw="Expected backup heat [kW_th].",
+)
+describe(
+    PoolDispatchSetpointType,
+    "The setpoint of one heat pump in one MTU: what the device runs.",
+    heat_pump="The heat pump.",
+    heat_pump_id="The heat pump's id.",
+    start_at="MTU start (UTC).",
+    power_kw="Electric power setpoint [kW].",
+    is_on="Whether the heat pump runs.",
+    storage_kwh="Storage content at the MTU end [kWh_th].",
+    backup_heat_kw="Backup heat [kW_th].",
+    start_local="Start on the Europe/Copenhagen clock, ISO 8601 with its UTC offset.",
+)
+describe(
+    PoolDispatchType,
+    "Setpoints of a pool's heat pumps meeting what cleared (one results version).",
+    job="The job computing it.",
+    bid_plan_id="The bid plan dispatched.",
+    results_version="The results version followed (a correction re-dispatches).",
+    day_ahead_volume_mw="Cleared purchase per MTU [MW].",
+    heat_demand_source="Where the heat demand came from; null if not recorded.",
+    deviation_mw="Pool power minus the cleared volume per MTU [MW].",
+    created_at="When it was queued (UTC).",
+    setpoints="Setpoints per heat pump and MTU.",
+)
+describe(
+    BidPlanResultsType,
+    "One version of what cleared for a plan; corrections add versions, the latest wins.",
+    version="Version number, from 1.",
+    created_at="When it was recorded (UTC).",
+    content_sha256="SHA-256 of the recorded content (repeats are idempotent).",
+    bid_plan_id="The bid plan.",
+)
+describe(
+    BidPlanEventType,
+    "One lifecycle step of a plan: who (or which job) moved it, from what to what, when.",
+    at="When (UTC).",
+    from_status="Status before; null for the request.",
+    to_status="Status after.",
+    job_id="The job of the step, if any.",
+)
+describe(
+    BidPlanUnitType,
+    "A heat pump of a plan as it was when the plan was requested.",
+    name="Its name then.",
+    heat_pump_id="The heat pump's id.",
+)
+describe(BidPlanFilter, "Narrow the bid plans.", delivery_day="Only this local delivery day.")
+describe(
+    BidPlanType,
+    "Curves and reserve offers of one pool for one local delivery day, their risk and lifecycle.",
+    pool="The pool planned.",
+    market_account="The market account bid on.",
+    job="The job computing it; follow its status.",
+    submitted_at="When it was submitted (UTC); null while DRAFT.",
+    scenario_count="Scenarios optimised over.",
+    seed="Random seed of the scenario sampling.",
+    cvar_weight="Weight of CVaR against expected cost.",
+    cvar_alpha="CVaR confidence level.",
+    imbalance_penalty_eur_per_mwh="Penalty on deviations [EUR/MWh].",
+    period_count="MTUs of the day; null until done.",
+    formulation="Optimization formulation used (per_unit or clustered); null until done.",
+    assumptions="Notes on data and defaults used.",
+    created_at="When it was requested (UTC).",
+    periods="Expected schedule per heat pump and MTU.",
+    dispatches="Dispatches computed from recorded results, oldest first.",
+    units="Heat pumps as they were at the request.",
+    events="Lifecycle steps, oldest first.",
+    status="Where the plan is in its lifecycle.",
+    risk="Cost and risk figures; null until the job has succeeded.",
+    day_ahead_curves="One purchase curve per MTU.",
+    reserve_offers="Reserve capacity offers.",
+)
+describe(
+    HeatPumpSchedule,
+    "Setpoints of one heat pump for a delivery day from the newest succeeded dispatch.",
+    heat_pump="The heat pump.",
+    delivery_day="Local delivery day.",
+    mtu_minutes="MTU length [min].",
+    pool_dispatch="The dispatch the setpoints come from.",
+    setpoints="Setpoints, one per MTU.",
+)

@@ -13,19 +13,23 @@ from optimization.services import household as services
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(extensions=[WRITE])
+    @strawberry.mutation(
+        extensions=[WRITE],
+        description="Validate and queue a sizing study; follow ``job`` for progress, then read results.",
+    )
     def sizing_study_request(self, info: Info, input: SizingStudyInput) -> SizingStudyType:
-        """Validate and queue a sizing study; follow ``job`` for progress, then read results."""
         study = services.sizing_study_request(
             tenant=info.context.tenant, created_by=info.context.principal.user, **input_data(input)
         )
         return sizing_study_get(info.context.tenant, study.pk)
 
-    @strawberry.mutation(extensions=[WRITE])
+    @strawberry.mutation(
+        extensions=[WRITE],
+        description="Validate and queue a day-ahead schedule of the site's household assets.",
+    )
     def household_schedule_request(
         self, info: Info, input: HouseholdScheduleInput
     ) -> HouseholdScheduleType:
-        """Validate and queue a day-ahead schedule of the site's household assets."""
         schedule = services.household_schedule_request(
             tenant=info.context.tenant, created_by=info.context.principal.user, **input_data(input)
         )

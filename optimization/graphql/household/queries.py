@@ -4,8 +4,8 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from strawberry_django.relay import DjangoListConnection
 
+from ainergy.graphql.connection import Connection
 from ainergy.graphql.context import Info
 from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import READ
@@ -15,10 +15,10 @@ from optimization.selectors.household import household_schedule_get, sizing_stud
 
 @strawberry.type
 class Query:
-    sizing_studies: DjangoListConnection[SizingStudyType] = strawberry_django.connection(
+    sizing_studies: Connection[SizingStudyType] = strawberry_django.connection(
         extensions=[READ], description="The tenant's household sizing studies, oldest first."
     )
-    household_schedules: DjangoListConnection[HouseholdScheduleType] = strawberry_django.connection(
+    household_schedules: Connection[HouseholdScheduleType] = strawberry_django.connection(
         extensions=[READ], description="The tenant's household schedules, oldest first."
     )
 

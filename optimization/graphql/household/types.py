@@ -5,12 +5,15 @@ import datetime as dt
 
 import strawberry
 import strawberry_django
+from django.db.models import Q
 from strawberry import auto, relay
 from strawberry.scalars import JSON
 
 from ainergy.assets.graphql.types import SiteType
+from ainergy.common.ids import decode_id
 from ainergy.common.timegrid import LOCAL_TZ
 from ainergy.graphql.context import scope_to_tenant
+from ainergy.graphql.vocabulary import describe
 from ainergy.jobs.graphql.types import JobType
 from ainergy.timeseries.graphql.enums import SeriesKindEnum
 from optimization import models
@@ -160,7 +163,11 @@ def _design(data: dict | None) -> HouseholdDesign | None:
     return None if data is None else HouseholdDesign(**data)
 
 
-@strawberry_django.type(models.SizingStudy, name="SizingStudy")
+@strawberry_django.type(
+    models.SizingStudy,
+    name="SizingStudy",
+    description="Sizing of a household's heat pump, PV, battery and EV charger over a year.",
+)
 class SizingStudyType(relay.Node):
     site: SiteType
     job: JobType
@@ -295,6 +302,10 @@ class HouseholdSchedulePeriodType(relay.Node):
 class HouseholdScheduleFilter:
     delivery_day: auto
 
+    @strawberry_django.filter_field(description="Only schedules of this site.")
+    def site_id(self, value: strawberry.ID, prefix: str) -> Q:
+        return Q(**{f"{prefix}site_id": decode_id(value, "Site", "filters.site_id")})
+
 
 @strawberry_django.type(
     models.HouseholdSchedule, name="HouseholdSchedule", filters=HouseholdScheduleFilter
@@ -346,3 +357,130 @@ class HouseholdScheduleType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return scope_to_tenant(queryset, info)
+
+
+# --- descriptions ------------------------------------------------------------------------------
+
+COMMON = {
+    "site": "The household's site.",
+    "job": "The job computing it; follow its status.",
+    "temperature_series": "Outdoor temperature series [°C].",
+    "solar_irradiance_series": "Solar irradiance series [W/m²].",
+    "price_series": "Day-ahead price series [EUR/MWh].",
+    "heat_demand_series": "Heat demand series [kW_th]; null if annualHeatDemandKwh was given.",
+    "annual_heat_demand_kwh": "Annual heat demand [kWh_th/yr] spread by a degree-day profile.",
+    "household_electricity_kwh_per_year": "Other household electricity use [kWh/yr].",
+    "tariff_table": "The tariff table used: DSO, Energinet and tax rates by period (free-form "
+    "object as in docs/household.md: name, currency, valid-from rates, period_by_local_hour).",
+    "tariff_year": "Year whose tariffs apply; null: the study's year.",
+    "co2_intensity_g_per_kwh": "Constant grid emissions [g CO2/kWh]; null: the series.",
+    "co2_price_eur_per_tonne": "Price on emissions [EUR/t CO2].",
+    "unserved_heat_penalty_eur_per_kwh": "Cost of heat not delivered [EUR/kWh_th]; null: none "
+    "allowed.",
+    "assumptions": "Notes on data gaps filled and defaults used.",
+    "created_at": "When it was requested (UTC).",
+}
+
+describe(
+    AnnualCost,
+    "Annual cost split of a household design [EUR/yr].",
+    capex_total_eur="Annualised investment and fixed O&M [EUR/yr].",
+    capex_by_component="The same by component.",
+    energy_eur="Energy bought [EUR/yr].",
+    tariffs_eur="Grid tariffs [EUR/yr] (DSO + Energinet).",
+    dso_tariff_eur="DSO tariff [EUR/yr].",
+    energinet_tariff_eur="Energinet tariffs [EUR/yr].",
+    taxes_eur="Taxes [EUR/yr] (electricity tax + VAT).",
+    electricity_tax_eur="Electricity tax [EUR/yr].",
+    vat_eur="VAT [EUR/yr].",
+    export_revenue_eur="Revenue from exported electricity [EUR/yr].",
+    ev_charging_elsewhere_eur="Cost of charging the car elsewhere [EUR/yr].",
+    unserved_heat_penalty_eur="Penalty for heat not delivered [EUR/yr].",
+    total_eur="Total annual cost [EUR/yr], net of export revenue.",
+)
+describe(
+    HouseholdDesign,
+    "Equipment of a household design.",
+    heat_pump="Heat-pump option chosen (catalogue name).",
+    pv_kwp="PV size [kWp]; 0 for none.",
+    battery_energy_kwh="Battery energy [kWh]; 0 for none.",
+    battery_power_kw="Battery power [kW].",
+    has_ev_charger="Whether a home EV charger is installed.",
+)
+describe(
+    SizingParetoPoint,
+    "One design on the cost-emissions front.",
+    emissions_cap_kg_co2="Emissions cap of this point [kg CO2/yr]; null: uncapped.",
+    total_cost_eur_per_year="Annual cost [EUR/yr].",
+    emissions_kg_co2_per_year="Annual emissions [kg CO2/yr].",
+    design="The design.",
+)
+describe(
+    RepresentativeDay,
+    "A day standing for several days of the year in the sizing.",
+    local_day="The day (Europe/Copenhagen).",
+    weight_days="Days of the year it stands for.",
+)
+describe(
+    ScheduleCost,
+    "Bill of the delivery day [EUR], net of export revenue.",
+    energy_eur="Energy bought [EUR].",
+    tariffs_eur="Grid tariffs [EUR].",
+    taxes_eur="Taxes [EUR].",
+    export_revenue_eur="Revenue from exports [EUR].",
+    total_eur="Total [EUR].",
+)
+describe(SeriesReference, "A series a request named (values: `seriesValues(seriesId: id)`).")
+describe(
+    SizingStudyType,
+    None,
+    **COMMON,
+    year="Weather and price year the sizing runs on.",
+    discount_rate_fraction="Discount rate for annualising investment [fraction/yr].",
+    heat_storage_kwh="Hot-water storage assumed [kWh_th].",
+    representative_day_count="Representative days optimised.",
+    pareto_point_count="Points asked for on the cost-emissions front.",
+    emissions_kg_co2_per_year="Emissions of the chosen design [kg CO2/yr]; null until done.",
+    design="The chosen equipment; null until the job has succeeded.",
+    annual_cost="Annual cost split; null until the job has succeeded.",
+    pareto_front="Cost vs emissions by ε-constraint, cheapest first.",
+    representative_days="The representative days and their weights.",
+)
+describe(
+    HouseholdSchedulePeriodType,
+    "Setpoints and flows of one period of a household schedule.",
+    start_at="Period start (UTC).",
+    heat_pump_power_kw="Heat-pump electric power [kW].",
+    heat_pump_heat_kw="Heat-pump heat output [kW_th].",
+    backup_heater_power_kw="Backup heater power [kW].",
+    pv_used_kw="PV power used or exported [kW].",
+    battery_charge_kw="Battery charging [kW].",
+    battery_discharge_kw="Battery discharging [kW].",
+    battery_energy_kwh="Battery energy at the period end [kWh].",
+    ev_charge_kw="EV charging [kW].",
+    grid_import_kw="Power bought [kW].",
+    grid_export_kw="Power sold [kW].",
+    tank_energy_kwh="Hot-water tank energy at the period end [kWh_th].",
+    indoor_temperature_c="Indoor temperature [°C] (building model).",
+    unserved_heat_kw="Heat not delivered [kW_th].",
+    import_price_eur_per_kwh="All-in import price [EUR/kWh].",
+    export_price_eur_per_kwh="Export price [EUR/kWh].",
+    cost_eur="Cost of the period [EUR].",
+    start_local="Start on the Europe/Copenhagen clock, ISO 8601 with its UTC offset.",
+)
+describe(HouseholdScheduleFilter, "Narrow the schedules.", delivery_day="Only this local day.")
+describe(
+    HouseholdScheduleType,
+    "A day-ahead schedule of a household's heat pump, PV, battery and EV charger.",
+    **COMMON,
+    delivery_day="Local (Europe/Copenhagen) delivery day.",
+    step_minutes="Period length [min].",
+    battery_initial_energy_kwh="Battery energy at the start [kWh].",
+    heat_store_initial_energy_kwh="Hot-water tank energy at the start [kWh_th].",
+    period_count="Periods of the day; null until done.",
+    total_cost_eur="Cost of the day [EUR]; null until done.",
+    emissions_kg_co2="Emissions of the day [kg CO2]; null until done.",
+    unserved_heat_kwh="Heat not delivered [kWh_th]; null until done.",
+    periods="The schedule, period by period.",
+    cost="The bill of the day; null until done.",
+)

@@ -31,6 +31,9 @@ DISPATCH = """query($id: ID!) {
     job { status errorCode errorMessage resultSummary }
     setpoints { heatPumpId startAt powerKw isOn storageKwh backupHeatKw
                 reserve { productCode powerKw } }
+    periods { periodStartAt clearedVolumeMw deviationMw reason dayAheadPriceEurPerMwh
+              imbalancePriceEurPerMwh priceSource }
+    solveStatus deviationPenaltyEurPerMwh reserveShortfall { productCode capacityMw }
   }
 }"""
 
@@ -211,6 +214,17 @@ def test_published_imbalance_prices_settle_the_deviations(
         float(np.dot(published, deviation)), abs=0.05
     )
     assert stored.costs_eur["imbalance_penalty"] == 0.0
+    # the same through GraphQL: typed periods with enum reasons and price sources
+    read = client.execute(DISPATCH, {"id": body["data"]["bidPlanResultsRecord"]["id"]})
+    periods = read["data"]["poolDispatch"]["periods"]
+    assert len(periods) == 24
+    assert periods[0]["periodStartAt"] == "2024-01-14T23:00:00+00:00"
+    assert [p["reason"] for p in periods] == [
+        r.upper() if r else None for r in stored.deviation_reasons
+    ]
+    assert {p["priceSource"] for p in periods} == {"IMBALANCE_PRICE"}
+    assert [p["deviationMw"] for p in periods] == stored.deviation_mw
+    assert read["data"]["poolDispatch"]["solveStatus"] == "OPTIMAL"
 
 
 def test_infeasible_dispatch_fails_the_job_naming_the_constraint_family_and_periods(

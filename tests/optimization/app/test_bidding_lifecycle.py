@@ -57,13 +57,13 @@ def world(tenant):
 
 @pytest.fixture
 def solve(tenant, django_capture_on_commit_callbacks):
-    def solve(world, day: dt.date = DAY) -> BidPlan:
+    def solve(world, day: dt.date = DAY, mtu_minutes: int = 60) -> BidPlan:
         with django_capture_on_commit_callbacks(execute=True):
             plan = bid_plan_request(
                 tenant=tenant,
                 pool_id=world["pool"].pk,
                 delivery_day=day,
-                mtu_minutes=60,
+                mtu_minutes=mtu_minutes,
                 scenario_count=4,
             )
         plan = BidPlan.objects.select_related("job").get(pk=plan.pk)
@@ -404,6 +404,8 @@ def test_a_heat_pump_without_history_is_deleted(tenant, world, token_client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
+    """8 requests of ``bidPlanResultsRecord`` at once, over the whole stack (auth, GraphQL,
+    service, row lock, constraints) and real commits on PostgreSQL: one version, one dispatch."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks (select_for_update) are PostgreSQL's")
     # given a submitted plan (transactional: each thread commits for real)
@@ -417,21 +419,37 @@ def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
     bid_plan_submit(tenant=tenant, bid_plan_id=plan.pk)
     prices = expected_prices(plan)
 
+    from django.test import Client
+
+    from tenants.services import api_token_create
+
+    _, secret = api_token_create(tenant=tenant, name="results feed", scopes=["read", "write"])
+    mutation = """mutation($input: BidPlanResultsInput!) {
+      bidPlanResultsRecord(input: $input) { id resultsVersion }
+    }"""
+
     def fire(content: list[float], count: int = 8) -> list:
+        """``bidPlanResultsRecord`` from ``count`` threads (own client and connection each)."""
         barrier = threading.Barrier(count)
         outcomes: list = []
 
         def call():
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+            variables = {
+                "input": {
+                    "bidPlanId": gid("BidPlan", plan),
+                    "dayAheadClearingPricesEurPerMwh": content,
+                }
+            }
             try:
                 barrier.wait()
-                dispatch = bid_plan_results_record(
-                    tenant=tenant,
-                    bid_plan_id=plan.pk,
-                    day_ahead_clearing_prices_eur_per_mwh=content,
+                response = client.post(
+                    "/graphql",
+                    {"query": mutation, "variables": variables},
+                    content_type="application/json",
                 )
-                outcomes.append(dispatch.pk)
-            except Exception as error:  # noqa: BLE001 - the test reports any failure
-                outcomes.append(repr(error))
+                body = response.json()
+                outcomes.append(body.get("data", {}).get("bidPlanResultsRecord") or body)
             finally:
                 connection.close()
 
@@ -446,7 +464,7 @@ def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
     outcomes = fire(prices)
     # then one version, one dispatch (job), results once per bid; every caller got that dispatch
     dispatch = PoolDispatch.objects.get(bid_plan=plan)
-    assert outcomes == [dispatch.pk] * 8
+    assert outcomes == [{"id": gid("PoolDispatch", dispatch), "resultsVersion": 1}] * 8
     assert list(BidPlanResults.objects.filter(bid_plan=plan).values_list("version", flat=True)) == [
         1
     ]
@@ -456,6 +474,48 @@ def test_the_same_results_fired_concurrently_have_one_effect(make_tenant):
     # when 8 threads send the same correction at once: exactly one more version and dispatch
     outcomes = fire([price + 1.0 for price in prices])
     latest = PoolDispatch.objects.get(bid_plan=plan, results__version=2)
-    assert outcomes == [latest.pk] * 8
+    assert outcomes == [{"id": gid("PoolDispatch", latest), "resultsVersion": 2}] * 8
     assert PoolDispatch.objects.filter(bid_plan=plan).count() == 2
     assert [e[0] for e in events(plan)].count("results_correct") == 1
+
+
+def test_lifecycle_on_the_25_hour_day_in_quarter_hours(tenant, solve, record):
+    # given a 15-min plan for 2024-10-27 (clocks go back: 100 quarter-hours), submitted
+    world = build_pool(tenant)
+    day = dt.date(2024, 10, 27)
+    load_around(world, day)
+    plan = solve(world, day, mtu_minutes=15)
+    bid_plan_submit(tenant=tenant, bid_plan_id=plan.pk)
+    # when 96 values come (a normal day's count): refused, named, nothing written
+    with pytest.raises(ValidationError) as error:
+        bid_plan_results_record(
+            tenant=tenant, bid_plan_id=plan.pk, day_ahead_accepted_volumes_mw=[0.0] * 96
+        )
+    assert (error.value.field, error.value.reason) == (
+        "day_ahead_accepted_volumes_mw",
+        "expected 100 values (one per MTU of the day), got 96",
+    )
+    assert BidPlanResults.objects.count() == 0
+    # when the day's 100 clearing prices are recorded, then corrected in the repeated hour
+    prices = expected_prices(plan)
+    first = record(plan, day_ahead_clearing_prices_eur_per_mwh=prices)
+    corrected = list(prices)
+    corrected[12:16] = [price + 50.0 for price in prices[12:16]]  # the second 02:00-03:00 (CET)
+    second = record(plan, day_ahead_clearing_prices_eur_per_mwh=corrected)
+    # then two versions of 100 MTUs, each dispatched over the same 100 UTC quarter-hours
+    assert [len(first.day_ahead_volume_mw), len(second.day_ahead_volume_mw)] == [100, 100]
+    assert (first.job.status, second.job.status) == ("succeeded", "succeeded")
+    starts = sorted(
+        set(PoolDispatchSetpoint.objects.filter(dispatch=second).values_list("start_at", flat=True))
+    )
+    assert (starts[0], starts[-1], len(starts)) == (
+        dt.datetime(2024, 10, 26, 22, tzinfo=dt.UTC),
+        dt.datetime(2024, 10, 27, 22, 45, tzinfo=dt.UTC),
+        100,
+    )
+    curves = [bid for bid in bid_plan_bids(plan) if bid.product.code == "day_ahead"]
+    assert curves[12].delivery_start_at == dt.datetime(2024, 10, 27, 1, tzinfo=dt.UTC)
+    assert list(curves[12].results.values_list("version", "clearing_price_eur_per_mwh")) == [
+        (1, prices[12]),
+        (2, prices[12] + 50.0),
+    ]

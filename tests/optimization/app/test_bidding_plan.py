@@ -29,6 +29,8 @@ READ = """query($id: ID!) {
     reserveOffers { bidId productCode deliveryStartAt deliveryEndAt capacityMw status }
     periods { heatPumpId startAt powerKw storageKwh backupHeatKw reserve { productCode powerKw } }
     expectedInputs { dayAheadPriceEurPerMwh heatDemandMw }
+    curveDiagnostics { periodStartAt highestBuyPriceEurPerMwh highestBuyReason explanation
+                       topScenarioPriceEurPerMwh mustBuyMw zeroVolumeReason }
     job_: job { result { __typename ... on BidPlanJobResult { curveCount bidPlan { id } } } }
   }
 }"""
@@ -128,17 +130,35 @@ def test_bid_plan_request_runs_a_job_storing_curves_offers_schedule_and_risk(
     assert len(plan["expectedInputs"]["dayAheadPriceEurPerMwh"]) == 24
     assert len(plan["expectedInputs"]["heatDemandMw"]) == 24
     assert any("residual block bootstrap" in note for note in plan["assumptions"])
-    # diagnostics: every MTU's highest buy price with its reason; nothing bought at the cap
-    # unless it is a must-buy (this pool's boiler covers the heat, so none is)
+    # diagnostics: every MTU's highest buy price with its reason; at the cap only what an
+    # accepted up-reserve needs (Pmin + up; this pool's boiler covers the heat)
     explained = stored.diagnostics["curves"]
+    typed = plan["curveDiagnostics"]
+    assert [d["highestBuyReason"] for d in typed] == [
+        d["highest_buy_reason"].upper() for d in explained
+    ]
+    assert [d["zeroVolumeReason"] for d in typed] == [
+        (d["zero_volume_reason"].upper() or None) for d in explained
+    ]
+    assert [d["explanation"] for d in typed] == [d["explanation"] for d in explained]
     assert [d["period_start_at"] for d in explained] == [
         c["deliveryStartAt"].replace("+00:00", "Z") for c in curves
     ]
-    reasons = {"backup_value", "storage_value", "reserve_opportunity", "scenario_plan", "none"}
+    reasons = {
+        "backup_value",
+        "storage_value",
+        "reserve_commitment",
+        "must_buy",
+        "scenario_plan",
+        "none",
+    }
     for diagnosis, curve in zip(explained, curves, strict=True):
         assert diagnosis["highest_buy_reason"] in reasons, diagnosis
         top = curve["points"][-1]
-        assert top["priceEurPerMwh"] == 4000.0 and top["volumeMw"] == 0.0
+        assert top["priceEurPerMwh"] == 4000.0
+        if top["volumeMw"] > 0:
+            assert diagnosis["highest_buy_reason"] == "reserve_commitment", diagnosis
+            assert top["volumeMw"] == pytest.approx(diagnosis["must_buy_mw"], abs=0.1)
         if diagnosis["highest_buy_price_eur_per_mwh"] is None:
             assert diagnosis["zero_volume_reason"], diagnosis
 

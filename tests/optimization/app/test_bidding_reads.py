@@ -218,3 +218,71 @@ def test_bid_plan_list_runs_a_fixed_number_of_queries(tenant, token_client, coun
     assert len(queries.captured_queries) == 12, "\n".join(
         q["sql"][:150] for q in queries.captured_queries
     )
+
+
+BIDS = """query($filters: BidFilter) { bids(first: 50, filters: $filters) {
+    totalCount edges { node { id product { code } deliveryStartAt status } } } }"""
+
+
+def test_bids_filter_by_plan_product_and_period(tenant, stored, token_client):
+    # given a plan with two day-ahead curves (23:00 and 00:00 UTC) and one mFRR offer (23:00),
+    # and a second plan the next day
+    world, made = stored
+    other = make_plan(tenant, world, day=dt.date(2024, 1, 16))
+    client = token_client(tenant)
+    plan_id = gid("BidPlan", made["plan"])
+
+    def ids(filters):
+        body = client.execute(BIDS, {"filters": filters})
+        return sorted(edge["node"]["id"] for edge in body["data"]["bids"]["edges"])
+
+    # then
+    assert ids({"bidPlanId": plan_id}) == sorted(gid("Bid", bid) for bid in made["bids"])
+    assert ids({"bidPlanId": gid("BidPlan", other["plan"])}) == sorted(
+        gid("Bid", bid) for bid in other["bids"]
+    )
+    assert ids({"bidPlanId": plan_id, "productCode": "MFRR_UP"}) == [gid("Bid", made["bids"][2])]
+    assert ids(
+        {
+            "bidPlanId": plan_id,
+            "deliveryFrom": "2024-01-15T00:00:00+00:00",
+            "deliveryTo": "2024-01-15T01:00:00+00:00",
+        }
+    ) == [gid("Bid", made["bids"][1])]
+    assert len(ids({})) == 6
+
+
+def test_bids_filter_with_a_malformed_plan_id_names_the_path(tenant, stored, token_client):
+    body = token_client(tenant).execute(BIDS, {"filters": {"bidPlanId": "nope"}})
+    assert body["errors"][0]["extensions"] == {
+        "code": "VALIDATION_ERROR",
+        "field": "filters.bidPlanId",
+        "reason": "not a valid id (ids are opaque strings handed out by this API)",
+    }
+
+
+def test_jobs_filter_by_kind_status_and_object(tenant, stored, token_client):
+    # given a bid plan (its job succeeded) and its dispatch job, and a queued diagnostic job
+    from ainergy.jobs.services import job_enqueue
+
+    _, made = stored
+    diagnostic = job_enqueue(tenant=tenant, kind="diagnostic", parameters={"steps": 1})
+    client = token_client(tenant)
+    query = """query($filters: JobFilter) { jobs(first: 50, filters: $filters) {
+        edges { node { id kind status } } } }"""
+
+    def ids(filters):
+        body = client.execute(query, {"filters": filters})
+        return sorted(edge["node"]["id"] for edge in body["data"]["jobs"]["edges"])
+
+    plan_jobs = sorted([gid("Job", made["plan"].job), gid("Job", made["dispatch"].job)])
+    # then
+    assert ids({"objectId": gid("BidPlan", made["plan"])}) == plan_jobs
+    assert ids({"objectId": gid("PoolDispatch", made["dispatch"])}) == [
+        gid("Job", made["dispatch"].job)
+    ]
+    assert ids({"kind": "DIAGNOSTIC"}) == [gid("Job", diagnostic)]
+    assert ids({"status": "QUEUED", "kind": "DIAGNOSTIC"}) == [gid("Job", diagnostic)]
+    assert ids({"kind": "BID_PLAN", "status": "FAILED"}) == []
+    body = client.execute(query, {"filters": {"objectId": gid("Site", made["plan"].pool)}})
+    assert body["errors"][0]["extensions"]["field"] == "filters.objectId"

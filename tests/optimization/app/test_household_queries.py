@@ -57,3 +57,27 @@ def test_sizing_study_list_runs_a_fixed_number_of_queries(tenant, house, token_c
     edges = body["data"]["sizingStudies"]["edges"]
     assert [edge["node"]["design"]["heatPump"] for edge in edges] == ["air-water 6 kW"] * count
     assert len(queries.captured_queries) == 5, [q["sql"] for q in queries.captured_queries]
+
+
+def test_schedules_filter_by_site(tenant, house, token_client):
+    # given a schedule of the house and one of a second site (same series, another site)
+    from ainergy.assets.models import Site
+    from ainergy.common.ids import global_id
+
+    first = make_schedule(house, dt.date(2024, 1, 1), JobStatus.SUCCEEDED, 1.0)
+    other_site = Site.objects.create(
+        tenant=tenant, name="Cabin", latitude_deg=56.0, longitude_deg=10.0,
+        bidding_zone=house["site"].bidding_zone,
+    )  # fmt: skip
+    second = make_schedule(
+        {**house, "site": other_site}, dt.date(2024, 1, 1), JobStatus.SUCCEEDED, 2.0
+    )
+    query = """query($site: ID!) { householdSchedules(first: 10, filters: {siteId: $site}) {
+        edges { node { id } } } }"""
+    client = token_client(tenant)
+    # when / then
+    for site, schedule in ((house["site"], first), (other_site, second)):
+        body = client.execute(query, {"site": global_id(site)})
+        assert [e["node"]["id"] for e in body["data"]["householdSchedules"]["edges"]] == [
+            global_id(schedule)
+        ]

@@ -222,3 +222,35 @@ def test_every_reserve_product_finds_its_synced_capacity_prices(eds):
     fcr_n = Series.objects.get(key="fcr-n-capacity-price-eur-per-mw-h-dk2-60min")
     first = Observation.objects.filter(series=fcr_n).order_by("time").first()
     assert (first.time, first.value) == (dt.datetime(2021, 3, 8, 23, tzinfo=dt.UTC), 16.72)
+
+
+def test_uncertain_fields_are_settings(eds, settings):
+    # given FcrDK1 records with both prices, and the feed configured to the cross-border one
+    from ainergy.common.errors import ValidationError
+    from ainergy.timeseries.sync import market_data_sync
+
+    eds.eds_records["FcrDK1"] = [
+        {"HourUTC": f"2021-03-09T{hour:02d}:00:00", "FCRdk_EUR": 9.5, "FCRcross_EUR": 12.25}
+        for hour in range(24)
+    ]
+    settings.MARKET_DATA_FEEDS = {
+        **settings.MARKET_DATA_FEEDS,
+        "fcr_dk1": {
+            "lookback_days": 1,
+            "lookahead_days": 0,
+            "value_fields": {"fcr_dk1_capacity_price_eur_per_mw_h": "FCRcross_EUR"},
+        },
+    }
+    # when
+    market_data_sync(feed="fcr_dk1", now=dt.datetime(2021, 3, 9, 12, tzinfo=dt.UTC))
+    # then
+    series = Series.objects.get(key="fcr-dk1-capacity-price-eur-per-mw-h-dk1-60min")
+    assert set(Observation.objects.filter(series=series).values_list("value", flat=True)) == {12.25}
+    # and a quantity the dataset does not have is named
+    settings.MARKET_DATA_FEEDS["fcr_dk1"]["value_fields"] = {"fcr_price": "FCRcross_EUR"}
+    with pytest.raises(ValidationError) as error:
+        market_data_sync(feed="fcr_dk1", now=dt.datetime(2021, 3, 9, 12, tzinfo=dt.UTC))
+    assert (error.value.field, error.value.reason) == (
+        "MARKET_DATA_FEEDS.fcr_dk1.value_fields",
+        "fcr_price is not a quantity of FcrDK1",
+    )

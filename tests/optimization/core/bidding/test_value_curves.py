@@ -127,3 +127,31 @@ def test_value_curves_stay_valid_nord_pool_orders_on_many_scenarios():
     assert {d.highest_buy_reason for d in bid.diagnostics} <= {
         "backup_value", "storage_value", "scenario_plan", "none"
     }  # fmt: skip
+
+
+def test_pool_gaps_are_the_powers_no_on_off_combination_can_draw():
+    from optimization.core.bidding.value import pool_gaps
+
+    # three units with 1.2, 1.2 and 0.6 MW minimum load: only (0, 0.6) is out of reach
+    assert pool_gaps(np.array([1.2, 1.2, 0.6]), np.array([4.0, 3.0, 2.0])) == [(0.0, 0.6)]
+    # a 0.5 MW unit without minimum load and a 2 MW unit with 0.6 MW: (0.5, 0.6)
+    assert pool_gaps(np.array([0.0, 0.6]), np.array([0.5, 2.0])) == [(0.5, 0.6)]
+
+
+def test_a_curve_crossing_the_minimum_load_gap_steps_over_it_within_one_tick():
+    from optimization.core.bidding.value import deliverable_points
+
+    # given a curve from 1.0 MW at 0 EUR/MWh to 0 MW at 100, and a 0.6 MW minimum load
+    prices, volumes = deliverable_points(
+        np.array([0.0, 100.0]), np.array([1.0, 0.0]), [(0.0, 0.6)], 0.0, 0.01, 0.1
+    )
+    # then the interpolation reaches 0.6 MW at 40, holds it to the midpoint 70, and steps to 0
+    assert prices.tolist() == [0.0, 40.0, 70.0, 70.01, 100.0]
+    assert volumes.round(9).tolist() == [1.0, 0.6, 0.6, 0.0, 0.0]
+    grid = np.arange(0.0, 100.0, 0.005)
+    cleared = np.interp(grid, prices, volumes)
+    undeliverable = grid[(cleared > 1e-9) & (cleared < 0.6 - 1e-9)]
+    assert undeliverable.min() > 70.0 and undeliverable.max() < 70.01
+    # and a reserve floor lifts every volume to what the reserve-holding units must draw
+    _, lifted = deliverable_points(np.array([0.0, 100.0]), np.array([1.0, 0.0]), [], 0.8, 0.01, 0.1)
+    assert lifted.round(9).tolist() == [1.0, 0.8]
