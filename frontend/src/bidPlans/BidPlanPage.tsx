@@ -1,3 +1,4 @@
+import { pathId } from "../api/ids";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -310,7 +311,7 @@ function History({ plan }: { plan: Plan }) {
         <ul>
           {plan.dispatches.map((dispatch) => (
             <li key={dispatch.id}>
-              <Link to={`/dispatches/${encodeURIComponent(dispatch.id)}`}>
+              <Link to={`/dispatches/${pathId(dispatch.id)}`}>
                 {t("bidPlans.dispatchLink", {
                   version: dispatch.resultsVersion ?? 1,
                   at: format.dateTime(dispatch.createdAt),
@@ -396,7 +397,7 @@ function PlanView({ plan, products }: { plan: Plan; products: ProductNames }) {
         title={t("bidPlans.planTitle", { pool: plan.pool.name, day: format.day(plan.deliveryDay) })}
         subtitle={
           <>
-            <Link to={`/pools/${encodeURIComponent(plan.pool.id)}`}>{plan.pool.name}</Link> ·{" "}
+            <Link to={`/pools/${pathId(plan.pool.id)}`}>{plan.pool.name}</Link> ·{" "}
             {plan.pool.biddingZone} · {plan.marketAccount.name} ·{" "}
             <BidPlanStatusBadge status={plan.status} />
           </>

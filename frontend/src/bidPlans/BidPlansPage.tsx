@@ -1,3 +1,4 @@
+import { pathId } from "../api/ids";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
@@ -66,7 +67,7 @@ export function RequestBidPlanForm({ pools, poolId }: { pools: PoolOption[]; poo
           seed: Number(seed),
         },
       },
-      { onSuccess: (data) => navigate(`/bid-plans/${encodeURIComponent(data.bidPlanRequest.id)}`) },
+      { onSuccess: (data) => navigate(`/bid-plans/${pathId(data.bidPlanRequest.id)}`) },
     );
   };
   return (
@@ -310,7 +311,7 @@ export default function BidPlansPage() {
                 {data.bidPlans.edges.map(({ node }) => (
                   <tr key={node.id}>
                     <td>
-                      <Link to={`/bid-plans/${encodeURIComponent(node.id)}`}>
+                      <Link to={`/bid-plans/${pathId(node.id)}`}>
                         {format.shortDay(node.deliveryDay)}
                       </Link>
                     </td>

@@ -1,3 +1,4 @@
+import { pathId } from "../api/ids";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
@@ -79,8 +80,7 @@ export function ResultsForm({ plan, products }: { plan: Plan; products: Map<stri
         },
       },
       {
-        onSuccess: (data) =>
-          navigate(`/dispatches/${encodeURIComponent(data.bidPlanResultsRecord.id)}`),
+        onSuccess: (data) => navigate(`/dispatches/${pathId(data.bidPlanResultsRecord.id)}`),
       },
     );
   };

@@ -1,3 +1,4 @@
+import { pathId } from "../api/ids";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -57,7 +58,7 @@ function DispatchView({ dispatch, data }: { dispatch: Dispatch; data: DispatchPl
         title={t("dispatch.title", { pool: plan.pool.name, day: format.day(plan.deliveryDay) })}
         subtitle={
           <>
-            <Link to={`/bid-plans/${encodeURIComponent(plan.id)}`}>{t("dispatch.planLink")}</Link> ·{" "}
+            <Link to={`/bid-plans/${pathId(plan.id)}`}>{t("dispatch.planLink")}</Link> ·{" "}
             {t("dispatch.version", { version: dispatch.resultsVersion ?? 1 })} ·{" "}
             {t("dispatch.heatSource", { source: dispatch.heatDemandSource })}
           </>

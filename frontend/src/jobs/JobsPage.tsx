@@ -10,7 +10,7 @@ import { TableScroll } from "../components/TableScroll";
 import { useFormat } from "../format";
 import { JobCancelDocument, JobsDocument, type JobStatus } from "../gql/graphql";
 import { JobProgress } from "./JobProgress";
-import { isActive, jobDay, jobResultPath, type Job } from "./jobView";
+import { isActive, jobResultPath, jobSubject, type Job } from "./jobView";
 
 const STATUSES: JobStatus[] = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"];
 const POLL_ACTIVE_MS = 1000;
@@ -57,13 +57,24 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
         <tbody>
           {jobs.map((job) => {
             const result = jobResultPath(job);
-            const day = jobDay(job);
+            const subject = jobSubject(job);
             return (
               <tr key={job.id} data-job-id={job.id} data-status={job.status}>
                 <td>
                   <JobKindName kind={job.kind} />
                 </td>
-                <td>{day ? (day.length === 10 ? format.shortDay(day) : day) : "—"}</td>
+                <td data-testid="job-subject">
+                  {[
+                    subject.name,
+                    subject.day?.length === 10
+                      ? format.shortDay(subject.day)
+                      : subject.day && subject.day.length > 10
+                        ? format.dateTime(subject.day)
+                        : subject.day,
+                  ]
+                    .filter(Boolean)
+                    .join(" · ") || "—"}
+                </td>
                 <td>
                   <JobProgress job={job} />
                 </td>
