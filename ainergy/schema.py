@@ -19,6 +19,9 @@ from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
 from ainergy.jobs.graphql.queries import Query as JobsQuery
 from ainergy.markets.graphql.mutations import Mutation as MarketsMutation
 from ainergy.markets.graphql.queries import Query as MarketsQuery
+from ainergy.pipeline.graphql.mutations import Mutation as PipelineMutation
+from ainergy.pipeline.graphql.queries import Query as PipelineQuery
+from ainergy.pipeline.graphql.subscriptions import Subscription
 from ainergy.timeseries.graphql.mutations import Mutation as TimeseriesMutation
 from ainergy.timeseries.graphql.queries import Query as TimeseriesQuery
 from forecasting.graphql.mutations import Mutation as ForecastingMutation
@@ -42,6 +45,7 @@ Query = merge_types(
         ForecastingQuery,
         HouseholdQuery,
         BiddingQuery,
+        PipelineQuery,
     ),
 )
 Mutation = merge_types(
@@ -55,6 +59,7 @@ Mutation = merge_types(
         ForecastingMutation,
         HouseholdMutation,
         BiddingMutation,
+        PipelineMutation,
     ),
 )
 
@@ -63,7 +68,9 @@ Mutation = merge_types(
 paths.install(Query, Mutation)
 describe(Query, "Reads. Every object is the caller's tenant's (or public market data).")
 describe(Mutation, "Writes. Inputs are validated as a whole; nothing is half-written.")
-describe_root_arguments(Query, Mutation)
+describe(Subscription, "Events over WebSocket (graphql-transport-ws on /graphql, token in "
+         "connection_init).")  # fmt: skip
+describe_root_arguments(Query, Mutation, Subscription)
 
 
 class AinergySchema(strawberry.Schema):
@@ -77,6 +84,7 @@ class AinergySchema(strawberry.Schema):
 schema = AinergySchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     config=StrawberryConfig(
         relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE,
         disable_field_suggestions=True,

@@ -17,7 +17,12 @@ import pandas as pd
 
 from ainergy.common.errors import ApplicationError, ValidationError
 from ainergy.common.timegrid import LOCAL_TZ
-from forecasting.core.backtest import BacktestConfig, horizon_periods, run_backtest
+from forecasting.core.backtest import (
+    DEFAULT_TRAIN_DAYS,
+    BacktestConfig,
+    horizon_periods,
+    run_backtest,
+)
 from forecasting.core.data import parse_filters, read_frame, to_resolution
 from forecasting.core.models import MODEL_NAMES
 
@@ -64,7 +69,20 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--filter", action="append", default=[], help="COL=VALUE, e.g. price_area=DK1"
     )
-    parser.add_argument("--regressor", action="append", default=[], help="regressor column")
+    parser.add_argument(
+        "--regressor",
+        action="append",
+        default=[],
+        help="regressor column needed on the horizon (its observed values stand in for a "
+        "forecast in backtests)",
+    )
+    parser.add_argument(
+        "--lagged-regressor",
+        action="append",
+        default=[],
+        help="exogenous column used only through its values before the origin (e.g. measured "
+        "wind or solar production); look-ahead-free",
+    )
     parser.add_argument("--resolution", choices=sorted(RESOLUTION_MINUTES), default="60min")
     parser.add_argument("--origin-local", type=_time, default=dt.time(10, 0), help="HH:MM local")
 
@@ -79,7 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument("--horizon-h", type=int, default=24)
     backtest.add_argument("--test-start", type=_date, required=True)
     backtest.add_argument("--test-end", type=_date, required=True)
-    backtest.add_argument("--train-days", type=int, default=None)
+    backtest.add_argument(
+        "--train-days",
+        type=int,
+        default=DEFAULT_TRAIN_DAYS,
+        help=f"training window before each origin [d] (default {DEFAULT_TRAIN_DAYS}; 0 = all)",
+    )
     backtest.add_argument(
         "--models",
         default="seasonal_naive,prophet",
@@ -100,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     scenarios.add_argument("--samples", type=int, default=200)
     scenarios.add_argument("--scenarios", type=int, default=10)
     scenarios.add_argument("--seed", type=int, default=0)
+    scenarios.add_argument(
+        "--train-days", type=int, default=DEFAULT_TRAIN_DAYS, help="history used [d]; 0 = all"
+    )
     scenarios.add_argument("--format", choices=("json", "csv"), default="json")
     return parser
 
@@ -127,11 +153,12 @@ def command_backtest(arguments: argparse.Namespace) -> int:
     config = BacktestConfig(
         target=arguments.target,
         regressor_columns=tuple(arguments.regressor),
+        lagged_columns=tuple(arguments.lagged_regressor),
         horizon_h=arguments.horizon_h,
         origin_local=arguments.origin_local,
         test_start=arguments.test_start,
         test_end=arguments.test_end,
-        train_days=arguments.train_days,
+        train_days=arguments.train_days or None,
         models=models,
         quantiles=arguments.quantiles,
         refit_days=arguments.refit_days,
@@ -182,10 +209,12 @@ def command_scenarios(arguments: argparse.Namespace) -> int:
         horizon,
         regressors_future=frame.reindex(horizon) if arguments.regressor else None,
         regressor_columns=list(arguments.regressor),
+        lagged_columns=list(arguments.lagged_regressor),
         model=model,
         n_samples=arguments.samples,
         n_scenarios=arguments.scenarios,
         seed=arguments.seed,
+        train_days=arguments.train_days or None,
     )
     if arguments.format == "csv":
         table = result.to_frame()

@@ -13,7 +13,8 @@ class ForecastModelName(models.TextChoices):
     SEASONAL_NAIVE_7D = "seasonal_naive_7d", "Seasonal naive (same local hour a week earlier)"
     TEMPERATURE_REGRESSION = "temperature_regression", "Temperature regression (heat)"
     PROPHET = "prophet", "Prophet"
-    PROPHET_LAGGED = "prophet_lagged", "Prophet with look-ahead-safe lags (best model)"
+    PROPHET_LAGGED = "prophet_lagged", "Prophet with look-ahead-safe lags"
+    LIGHTGBM = "lightgbm", "LightGBM on look-ahead-safe lags, scaled by the recent level"
 
 
 class ForecastRun(TenantScopedModel):

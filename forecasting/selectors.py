@@ -111,8 +111,7 @@ def forecast_run_values(run: ForecastRun) -> pd.DataFrame:
     """The run's stored values: columns time, quantile, scenario, scenario_probability, value."""
     rows = ForecastValue.objects.filter(
         series_id=run.forecast_series_id,
-        issued_at__gte=run.issued_at,
-        issued_at__lt=run.issued_at + INSTANT,
+        run=run,
         time__gte=run.horizon_start_at,
         time__lt=run.horizon_end_at,
     ).values_list("time", "quantile", "scenario", "scenario_probability", "value")

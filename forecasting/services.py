@@ -2,7 +2,8 @@
 
 A run reads only observations strictly before its issue time and regressor forecasts issued at
 or before it, calls the forecasting core, and upserts its values as ``ForecastValue`` rows keyed
-on (series, issue time, scenario, quantile, time), so a redelivered job rewrites the same rows.
+on (series, issue time, run, scenario, quantile, time), so a redelivered job rewrites the same
+rows and runs of different models issued at the same time keep their own values.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 
 from ainergy.common.errors import NotFoundError, ValidationError
 from ainergy.common.timegrid import LOCAL_TZ, delivery_day_bounds, require_aware
@@ -192,6 +194,18 @@ def _forecast_series(tenant, series: Series) -> Series:
     return own
 
 
+def _lock_request_key(tenant, series: Series, issued_at: dt.datetime) -> None:
+    """Transaction-scoped PostgreSQL advisory lock on (tenant, series, issue time)."""
+    if connection.vendor != "postgresql":  # pragma: no cover - CI runs PostgreSQL only
+        return
+    key = f"forecast_run:{tenant.pk}:{series.pk}:{issued_at.isoformat()}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [zlib.crc32(b"forecast_run_request") % 2**31, zlib.crc32(key.encode()) % 2**31],
+        )
+
+
 @transaction.atomic
 def forecast_run_request(
     *,
@@ -256,17 +270,21 @@ def forecast_run_request(
     _check_regressor_forecasts(
         regressors, issued_at=issued_at, start=start, end=end, step_min=step_min
     )
+    # One live run per (tenant, series, issue time, model). Concurrent requests for the same
+    # series and issue time queue on a transaction-scoped lock (which also covers creating the
+    # tenant's copy of a public series), so a later one sees the first one's committed run
+    # (READ COMMITTED) and is refused; nothing is half-written.
+    _lock_request_key(tenant, series, issued_at)
     forecast_series = _forecast_series(tenant, series)
     earlier = (
         ForecastRun.objects.for_tenant(tenant)
-        .filter(forecast_series=forecast_series, issued_at=issued_at)
+        .filter(forecast_series=forecast_series, issued_at=issued_at, model_name=model_name)
         .exclude(job__status__in=(JobStatus.FAILED, JobStatus.CANCELLED))
     )
     if earlier.exists():
         raise ValidationError(
             "issued_at",
-            f"{series.key} already has a forecast issued at {issued_at.isoformat()}; "
-            "its values would be overwritten",
+            f"{series.key} already has a {model_name} forecast issued at {issued_at.isoformat()}",
         )
     parameters = {
         "series_key": series.key,
@@ -449,6 +467,7 @@ def forecast_run_execute(context: JobContext) -> dict:
                 issued_at=run.issued_at,
                 frame=member,
                 source=f"forecast_run:{run.pk}:{run.model_name}",
+                run=run,
             )
         run.metrics = {**summary, **({"backtest": _json_safe(backtest)} if backtest else {})}
         run.save(update_fields=["metrics"])

@@ -96,6 +96,7 @@ def user_client(client):
 REFERENCE_DATA_MIGRATIONS = (
     "ainergy.markets.migrations.0002_seed_zones_and_products",
     "ainergy.assets.migrations.0003_seed_technology_catalogue",
+    "ainergy.pipeline.migrations.0002_seed_market_timeline",
 )
 
 

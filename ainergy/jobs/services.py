@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from ainergy.common import events
 from ainergy.common.errors import ApplicationError, TransientError, ValidationError
 from ainergy.jobs.models import Job, JobStatus
 from ainergy.jobs.registry import get_job_kind
@@ -49,6 +50,7 @@ class JobContext:
             raise JobCancelled(f"job {self.job.pk} is no longer running")
         self.job.progress_fraction = fraction
         self.job.progress_message = message[:300]
+        events.job_changed(self.job.pk)  # GraphQL subscribers (best effort)
 
 
 Runner = Callable[[JobContext], dict[str, Any] | None]
@@ -138,7 +140,10 @@ def _start(job_id: int) -> Job | str:
 
 def _finish(job: Job, **fields) -> bool:
     fields.setdefault("finished_at", timezone.now())
-    return bool(Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields))
+    finished = bool(Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields))
+    if finished:
+        events.job_changed(job.pk)  # GraphQL subscribers (best effort)
+    return finished
 
 
 def _fail(job: Job, error: BaseException) -> None:

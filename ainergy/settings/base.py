@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ainergy.timeseries",
     "forecasting",
     "optimization",
+    "ainergy.pipeline",
     "frontend",
 ]
 
@@ -169,6 +170,8 @@ JOB_TASK_TIME_LIMITS_S = {
     "jobs.diagnostic_run": (5 * 60, 6 * 60),
     "timeseries.meter_data_sync": (15 * 60, 17 * 60),
     "timeseries.market_data_sync": (10 * 60, 12 * 60),
+    "pipeline.step_run": (10 * 60, 12 * 60),
+    "pipeline.replan_run": (2 * 60, 3 * 60),  # drift → new setpoints is meant to take seconds
 }
 CELERY_TASK_ANNOTATIONS = {
     task: {"soft_time_limit": soft, "time_limit": hard}
@@ -260,3 +263,79 @@ CELERY_BEAT_SCHEDULE = {
     }
     for feed in MARKET_DATA_FEEDS
 }
+
+# --- Daily pipeline (ainergy/pipeline, docs/pipeline.md) -----------------------------------
+# Step offsets [min] from their timeline anchor: step -> (anchor, earliest start, deadline, after)
+# Anchors: first_gate_closure (earliest gate of the pool's products), last_results_publication,
+# day_ahead_results_publication, delivery_start. All derive from MarketTimelineRule rows.
+PIPELINE_STEP_OFFSETS_MIN = {
+    "pool": {
+        "market_data": ("first_gate_closure", -180, -150, ()),
+        "weather_forecast": ("first_gate_closure", -180, -150, ()),
+        "heat_demand_forecast": (
+            "first_gate_closure",
+            -150,
+            -90,
+            ("market_data", "weather_forecast"),
+        ),
+        "price_forecast": ("first_gate_closure", -150, -90, ("market_data",)),
+        "bid_plan": ("first_gate_closure", -90, -30, ("heat_demand_forecast", "price_forecast")),
+        "submit": ("first_gate_closure", -30, -10, ("bid_plan",)),
+        "results_import": ("last_results_publication", 5, 65, ("submit",)),
+        "dispatch": ("last_results_publication", 5, 125, ("results_import",)),
+        "publish": ("last_results_publication", 5, 185, ("dispatch",)),
+    },
+    "household": {
+        "market_data": ("day_ahead_results_publication", 5, 35, ()),
+        "weather_forecast": ("day_ahead_results_publication", 5, 35, ()),
+        "household_schedule": (
+            "day_ahead_results_publication",
+            10,
+            95,
+            ("market_data", "weather_forecast"),
+        ),
+        "publish": ("day_ahead_results_publication", 10, 125, ("household_schedule",)),
+    },
+}
+PIPELINE_POOL_FEEDS = list(MARKET_DATA_FEEDS)  # fetched before the forecasts (public data)
+PIPELINE_HOUSEHOLD_FEEDS = ["day_ahead_prices"]
+PIPELINE_RESULTS_FEEDS = [
+    "day_ahead_prices", "mfrr_capacity", "afrr_capacity", "fcr_dk1", "fcr_n_dk2",
+    "fcr_d_up_dk2", "fcr_d_down_dk2",
+]  # fmt: skip
+PIPELINE_TICK_S = float(os.environ.get("PIPELINE_TICK_S") or 60)  # [s] beat's catch-up pass
+PIPELINE_BEAT_MAX_CHECK_S = float(os.environ.get("PIPELINE_BEAT_MAX_CHECK_S") or 60)  # [s]
+PIPELINE_BEAT_REFRESH_S = 300  # [s] timeline rules re-read by beat
+# Tests and demos only (production refuses it): Redis key of the simulated pipeline clock.
+PIPELINE_SIMULATED_CLOCK_KEY = os.environ.get("PIPELINE_SIMULATED_CLOCK_KEY", "")
+OPEN_METEO_URL = os.environ.get("OPEN_METEO_URL", "https://api.open-meteo.com")
+WEATHER_FORECAST_DAYS = 2  # [d] beyond the issue time
+# Real-time re-planning: telemetry drift tolerances and the re-dispatch solver limit.
+REPLAN_POWER_TOLERANCE_FRACTION = 0.2  # |power - setpoint| > this x max power (and > 50 kW)
+REPLAN_POWER_TOLERANCE_MIN_KW = 50.0  # [kW]
+REPLAN_STORAGE_TOLERANCE_FRACTION = 0.1  # |SoC - planned SoC| > this
+REPLAN_HOUSEHOLD_ENERGY_TOLERANCE_KWH = 0.5  # [kWh] tank or battery vs plan
+REPLAN_SOLVER_TIME_LIMIT_S = 5.0  # [s] re-dispatch MILP; heuristics cover the rest
+REPLAN_MIN_INTERVAL_S = 60  # [s] per pool/household: drift within this of a re-plan waits
+# Webhooks: retry back-off [s] after attempts 1, 2, ... (then failed); request time-out [s]
+WEBHOOK_RETRY_BACKOFF_S = [10, 60, 300, 1800, 7200]
+WEBHOOK_TIMEOUT_S = 10
+WEBHOOK_SWEEP_S = 30  # [s] beat re-sends due deliveries (outbox sweep)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+CELERY_BEAT_SCHEDULER = "ainergy.pipeline.beat:TimelineScheduler"
+# MQTT telemetry bridge (python manage.py mqtt_bridge): broker and topic prefix
+MQTT_BROKER_URL = os.environ.get("MQTT_BROKER_URL", "mqtt://127.0.0.1:1883")
+MQTT_TOPIC_PREFIX = os.environ.get("MQTT_TOPIC_PREFIX", "ainergy")
+
+# --- Channels (GraphQL subscriptions over WebSocket) ---------------------------------------
+CHANNEL_LAYERS = (
+    {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{JOB_QUEUE_PREFIX}asgi"},
+        }
+    }
+    if REDIS_URL
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+)

@@ -89,9 +89,20 @@ class ForecastValue(models.Model):
 
     ``quantile`` is 0.5 for point forecasts and scenario paths; ``scenario`` is 0 unless the
     value belongs to scenario path k ≥ 1 (whose probability is ``scenario_probability``).
+    ``run`` is the forecast run that produced the value (empty for forecasts written directly,
+    e.g. imported weather forecasts), so several runs (models) issued at the same time keep
+    their own values.
     """
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="forecasts")
+    run = models.ForeignKey(
+        "forecasting.ForecastRun",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Forecast run that produced the value; empty for directly written forecasts",
+    )
     issued_at = models.DateTimeField()
     time = TimescaleDateTimeField(interval="7 days")
     quantile = models.FloatField(default=0.5)
@@ -102,11 +113,13 @@ class ForecastValue(models.Model):
     received_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["series", "issued_at", "scenario", "quantile", "time"]
+        ordering = ["series", "issued_at", "run", "scenario", "quantile", "time"]
         constraints = [
+            # NULLS NOT DISTINCT: directly written forecasts (run empty) stay unique per member
             models.UniqueConstraint(
-                fields=["series", "issued_at", "scenario", "quantile", "time"],
-                name="forecast_unique_member_time",
+                fields=["series", "issued_at", "run", "scenario", "quantile", "time"],
+                name="forecast_unique_run_member_time",
+                nulls_distinct=False,
             )
         ]
 

@@ -165,6 +165,8 @@ def _copy_direct(cursor, table: str, columns: list[str], constants: dict, payloa
 
 
 def _csv_literal(value) -> str:
+    if value is None:
+        return "\\N"
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     text = str(value)
@@ -303,9 +305,13 @@ def observations_ingest(
 
 
 @transaction.atomic
-def forecasts_write(*, tenant, series: Series, issued_at, frame: pd.DataFrame, source: str) -> int:
+def forecasts_write(
+    *, tenant, series: Series, issued_at, frame: pd.DataFrame, source: str, run=None
+) -> int:
     """Store a forecast issued at ``issued_at``: columns time, value and optionally quantile,
-    scenario, scenario_probability. Values at or before the issue time are refused."""
+    scenario, scenario_probability. Values at or before the issue time are refused. ``run``
+    (a forecast run) keys the values, so runs issued at the same time never overwrite each
+    other; without it a rewrite of the same issue replaces the values."""
     _writable_series(tenant, series)
     issued = parse_time(issued_at, "issued_at")
     full = frame.copy()
@@ -339,11 +345,12 @@ def forecasts_write(*, tenant, series: Series, issued_at, frame: pd.DataFrame, s
         raise ValidationError("frame.quantile", "quantiles must lie strictly between 0 and 1")
     constants = {
         "series_id": series.pk,
+        "run_id": None if run is None else run.pk,
         "issued_at": issued,
         "source": source[:120],
         "received_at": pd.Timestamp(timezone.now()),
     }
     columns = ["time", "quantile", "scenario", "scenario_probability", "value"]
-    conflict = ["series_id", "issued_at", "scenario", "quantile", "time"]
+    conflict = ["series_id", "issued_at", "run_id", "scenario", "quantile", "time"]
     _upsert(ForecastValue, columns, conflict, clean, constants)
     return len(clean)

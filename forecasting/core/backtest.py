@@ -22,7 +22,9 @@ from forecasting.core.data import (
 from forecasting.core.models import make_forecaster
 
 MIN_HISTORY_DAYS = 14
+DEFAULT_TRAIN_DAYS = 365  # [d] bounded by default: no multi-year Prophet fits unless asked
 INTERVAL_LEVELS = (0.1, 0.9)  # the 80 % central interval
+DECILES = tuple(round(0.1 * k, 1) for k in range(1, 10))  # for the PIT histogram
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,12 @@ class BacktestConfig:
     test_start, test_end
         First and last delivery day (local dates, inclusive); one fold per day.
     train_days
-        Length of the training window before each origin [d]; ``None`` = all history.
+        Length of the training window before each origin [d] (365 by default); ``None`` = all
+        history.
+    lagged_columns
+        Exogenous columns of which models use only the values before each origin (e.g.
+        measured wind and solar production); unlike ``regressor_columns`` they need no
+        forecast on the horizon.
     refit_days
         Refit every this many folds (1 = daily); forecasts in between use the last fitted
         model but always lag features and residuals known at their own origin.
@@ -50,18 +57,21 @@ class BacktestConfig:
     test_start: dt.date
     test_end: dt.date
     regressor_columns: tuple[str, ...] = ()
+    lagged_columns: tuple[str, ...] = ()
     horizon_h: int = 24
     origin_local: dt.time = dt.time(10, 0)
-    train_days: int | None = None
+    train_days: int | None = DEFAULT_TRAIN_DAYS
     models: tuple[str, ...] = ("seasonal_naive", "prophet")
     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9)
     refit_days: int = 1
     mtu_minutes: int = 60
+    residual_transform: str = "auto"
 
 
 @dataclass(frozen=True)
 class ModelScores:
-    """Accuracy of one model over all folds (units of the target; MAPE/sMAPE in %)."""
+    """Accuracy and calibration of one model over all folds (units of the target; MAPE/sMAPE
+    in %; coverage and PIT as fractions)."""
 
     mae: float
     rmse: float
@@ -71,6 +81,8 @@ class ModelScores:
     coverage_80: float
     mae_by_horizon_h: dict[int, float]
     fit_seconds: float
+    coverage_80_by_horizon_h: dict[int, float] = field(default_factory=dict)
+    pit_histogram: list[float] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -80,6 +92,10 @@ class ModelScores:
             "smape": self.smape,
             "pinball": {str(q): v for q, v in self.pinball.items()},
             "coverage_80": self.coverage_80,
+            "coverage_80_by_horizon_h": {
+                str(h): v for h, v in self.coverage_80_by_horizon_h.items()
+            },
+            "pit_histogram": self.pit_histogram,
             "mae_by_horizon_h": {str(h): v for h, v in self.mae_by_horizon_h.items()},
             "fit_seconds": self.fit_seconds,
         }
@@ -125,6 +141,19 @@ def horizon_periods(first_day: dt.date, horizon_h: int, mtu_minutes: int = 60) -
     )
 
 
+def horizon_buckets(horizon_index: pd.DatetimeIndex) -> np.ndarray:
+    """Hour bucket of each horizon period: local clock hour + 24 · (local day − first day).
+
+    A 24-hour horizon has exactly the buckets 0–23 on every day: on the 25-hour day both
+    02:00 hours fall in bucket 2, on the 23-hour day bucket 2 is empty, and quarter-hours fall
+    in their hour's bucket.
+    """
+    local = horizon_index.tz_convert(LOCAL_TZ)
+    first = local[0].normalize().tz_localize(None)
+    days = (local.normalize().tz_localize(None) - first) // pd.Timedelta(days=1)
+    return np.asarray(local.hour + 24 * np.asarray(days), dtype=int)
+
+
 def make_folds(config: BacktestConfig) -> list[Fold]:
     """One fold per delivery day from ``test_start`` to ``test_end`` (inclusive)."""
     if config.test_end < config.test_start:
@@ -149,7 +178,8 @@ def _training_window(frame: pd.DataFrame, origin: pd.Timestamp, train_days: int 
 def validate_backtest_frame(frame: pd.DataFrame, config: BacktestConfig, folds: list[Fold]):
     """Check columns, history length and gaps; return the frame with short regressor gaps filled."""
     frame = require_utc_index(frame)
-    require_columns(frame, [config.target, *config.regressor_columns])
+    exogenous = [*config.regressor_columns, *config.lagged_columns]
+    require_columns(frame, [config.target, *exogenous])
     first_origin = folds[0].origin_utc
     available = frame[config.target].dropna().index
     if len(available) == 0 or available[0] > first_origin - pd.Timedelta(days=MIN_HISTORY_DAYS):
@@ -167,7 +197,8 @@ def validate_backtest_frame(frame: pd.DataFrame, config: BacktestConfig, folds: 
     if config.train_days is not None:
         start = max(start, first_origin - pd.Timedelta(days=config.train_days))
     end = folds[-1].horizon_index[-1] + infer_step(frame.index)
-    frame = fill_short_gaps(frame, config.regressor_columns)
+    frame = fill_short_gaps(frame, exogenous)
+    # lagged columns are optional information: a gap only blanks the features that read it
     check_gaps(frame, [config.target, *config.regressor_columns], start, end)
     return frame
 
@@ -179,6 +210,16 @@ def score(predictions: pd.DataFrame, quantiles: Sequence[float], fit_seconds: fl
     by_horizon = (
         predictions.assign(error=np.abs(actual - mean)).groupby("horizon_h")["error"].mean()
     )
+    inside = (predictions["q0.1"] <= predictions["actual"]) & (
+        predictions["actual"] <= predictions["q0.9"]
+    )
+    scored = predictions["q0.1"].notna() & predictions["q0.9"].notna()
+    coverage_by_horizon = inside[scored].groupby(predictions["horizon_h"][scored]).mean()
+    pit = (
+        metrics.pit_histogram(actual, predictions[[f"q{q}" for q in DECILES]].to_numpy().T)
+        if all(f"q{q}" in predictions for q in DECILES)
+        else []
+    )
     return ModelScores(
         mae=metrics.mae(actual, mean),
         rmse=metrics.rmse(actual, mean),
@@ -188,6 +229,8 @@ def score(predictions: pd.DataFrame, quantiles: Sequence[float], fit_seconds: fl
         coverage_80=metrics.coverage(actual, predictions["q0.1"], predictions["q0.9"]),
         mae_by_horizon_h={int(h): float(v) for h, v in by_horizon.items()},
         fit_seconds=fit_seconds,
+        coverage_80_by_horizon_h={int(h): float(v) for h, v in coverage_by_horizon.items()},
+        pit_histogram=pit,
     )
 
 
@@ -207,15 +250,26 @@ def run_backtest(frame: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
     """
     import time
 
+    if config.train_days is not None and config.train_days < MIN_HISTORY_DAYS:
+        raise ValidationError(
+            "train_days", f"must be at least {MIN_HISTORY_DAYS} days, got {config.train_days}"
+        )
+    if config.refit_days < 1:
+        raise ValidationError("refit_days", f"must be at least 1, got {config.refit_days}")
     folds = make_folds(config)
     frame = validate_backtest_frame(frame, config, folds)
-    levels = sorted(set(config.quantiles) | set(INTERVAL_LEVELS))
-    columns = [config.target, *config.regressor_columns]
+    levels = sorted(set(config.quantiles) | set(INTERVAL_LEVELS) | set(DECILES))
+    columns = [config.target, *config.regressor_columns, *config.lagged_columns]
     parts = []
     scores = {}
     for name in config.models:
         forecaster = make_forecaster(
-            name, config.target, config.regressor_columns, origin_local=config.origin_local
+            name,
+            config.target,
+            config.regressor_columns,
+            lagged_columns=config.lagged_columns,
+            origin_local=config.origin_local,
+            residual_transform=config.residual_transform,
         )
         fit_seconds = 0.0
         model_parts = []
@@ -234,9 +288,7 @@ def run_backtest(frame: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
                     "model": name,
                     "origin_utc": fold.origin_utc,
                     "time_utc": fold.horizon_index,
-                    "horizon_h": (
-                        (fold.horizon_index - fold.horizon_index[0]) // pd.Timedelta("1h")
-                    ),
+                    "horizon_h": horizon_buckets(fold.horizon_index),
                     "actual": frame[config.target].reindex(fold.horizon_index).to_numpy(),
                     "mean": forecast.mean,
                     **{f"q{q}": forecast.quantiles[q] for q in levels},

@@ -115,3 +115,65 @@ def coverage(actual: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> float:
         return float("nan")
     inside = (low[valid] <= y[valid]) & (y[valid] <= high[valid])
     return float(np.mean(inside))
+
+
+def pit_histogram(actual: ArrayLike, deciles: ArrayLike) -> list[float]:
+    r"""Probability integral transform histogram from the nine decile forecasts [fractions].
+
+    Parameters
+    ----------
+    actual
+        Shape (n,).
+    deciles
+        Shape (9, n): forecast quantiles at 0.1, 0.2, …, 0.9 (non-decreasing along axis 0).
+
+    Returns
+    -------
+    list of float
+        Ten fractions summing to 1: bin ``b`` holds the actuals between the forecast quantiles
+        ``b/10`` and ``(b+1)/10``. Calibrated forecasts give 0.1 in every bin; a U shape means
+        too narrow, a hump too wide. Periods with a non-finite value are skipped.
+
+    Notes
+    -----
+    .. math:: b_t = \sum_{l=1}^{9} \mathbb 1[y_t > q_{l/10,t}]
+    """
+    y = np.asarray(actual, dtype=float).ravel()
+    levels = np.asarray(deciles, dtype=float)
+    if levels.ndim != 2 or levels.shape != (9, len(y)):
+        raise ValidationError("deciles", f"expected shape (9, {len(y)}), got {levels.shape}")
+    valid = np.isfinite(y) & np.isfinite(levels).all(axis=0)
+    if not valid.any():
+        return [float("nan")] * 10
+    bins = (y[valid][None, :] > levels[:, valid]).sum(axis=0)
+    counts = np.bincount(bins, minlength=10)
+    return [float(c) for c in counts / counts.sum()]
+
+
+def weighted_quantile(values: ArrayLike, probabilities: ArrayLike, level: float) -> np.ndarray:
+    r"""Per-period quantile of a discrete scenario distribution [unit of the values].
+
+    Parameters
+    ----------
+    values
+        Shape (K, T): K scenarios.
+    probabilities
+        Shape (K,), summing to 1.
+    level
+        In (0, 1).
+
+    Notes
+    -----
+    The lower quantile :math:`\min\{x : \sum_k \pi_k \mathbb 1[x_k \le x] \ge u\}` of each
+    column (no interpolation: a scenario set only has its own values).
+    """
+    if not 0.0 < level < 1.0:
+        raise ValidationError("level", f"must lie in (0, 1), got {level}")
+    x = np.asarray(values, dtype=float)
+    p = np.asarray(probabilities, dtype=float)
+    order = np.argsort(x, axis=0, kind="stable")
+    sorted_values = np.take_along_axis(x, order, axis=0)
+    cumulative = np.cumsum(p[order], axis=0)
+    position = (cumulative < level - 1e-12).sum(axis=0)
+    position = np.minimum(position, x.shape[0] - 1)
+    return sorted_values[position, np.arange(x.shape[1])]

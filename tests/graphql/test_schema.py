@@ -21,6 +21,7 @@ BOUNDED_LISTS = {
     "dailyValues",
     "forecastValues",
     "nodes",  # capped at GRAPHQL_MAX_PAGE_SIZE ids
+    "marketTimeline",  # one entry per product of a zone and day
 }
 
 

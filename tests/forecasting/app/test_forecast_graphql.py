@@ -389,21 +389,33 @@ def test_a_run_over_a_gap_fails_naming_the_reason_and_writes_nothing(
     assert ForecastValue.objects.count() == 0
 
 
-def test_a_second_run_for_the_same_issue_time_is_refused(
+def test_two_models_at_one_issue_time_keep_their_own_values_and_a_repeat_is_refused(
     heat_series, django_capture_on_commit_callbacks
 ):
-    # given
-    request(heat_series, django_capture_on_commit_callbacks)
-    # when / then
+    # given a seasonal-naive run
+    first = request(heat_series, django_capture_on_commit_callbacks)
+    # when the 7-day seasonal naive is issued at the same time
+    second = request(
+        heat_series, django_capture_on_commit_callbacks, model_name="seasonal_naive_7d"
+    )
+    # then both runs keep their own 72 values (24 h x quantiles 0.1/0.5/0.9), which differ
+    from forecasting.selectors import forecast_run_values
+
+    first_values, second_values = forecast_run_values(first), forecast_run_values(second)
+    assert (len(first_values), len(second_values)) == (72, 72)
+    assert ForecastValue.objects.filter(series=heat_series).count() == 144
+    assert not first_values["value"].equals(second_values["value"])
+    # and the same model again at the same issue time is refused, writing nothing
     from ainergy.common.errors import ValidationError
 
     with pytest.raises(ValidationError) as error:
         request(heat_series, django_capture_on_commit_callbacks, model_name="seasonal_naive_7d")
     assert error.value.message == (
-        "issued_at: flensburg-heat already has a forecast issued at 2015-02-09T09:00:00+00:00; "
-        "its values would be overwritten"
+        "issued_at: flensburg-heat already has a seasonal_naive_7d forecast issued at "
+        "2015-02-09T09:00:00+00:00"
     )
-    assert ForecastRun.objects.count() == 1
+    assert ForecastRun.objects.count() == 2
+    assert ForecastValue.objects.filter(series=heat_series).count() == 144
 
 
 def test_backtest_metrics_are_stored_on_the_run(heat_series, django_capture_on_commit_callbacks):

@@ -76,7 +76,9 @@ def test_backtest_fold_never_sees_data_at_or_after_its_origin(heat_frame, monkey
             assert fold.origin_utc - predict_latest == pd.Timedelta("1h")
 
 
-@pytest.mark.parametrize("model", ["seasonal_naive", "seasonal_naive_7d", "temperature_regression"])
+@pytest.mark.parametrize(
+    "model", ["seasonal_naive", "seasonal_naive_7d", "temperature_regression", "lightgbm"]
+)
 def test_poisoned_future_does_not_change_the_forecast(heat_frame, model):
     # given clean data and a copy poisoned (1e9; NaN would be refused as a gap) from the origin
     frame = heat_frame.loc["2014-12-01":"2015-02-20"]
@@ -212,3 +214,36 @@ def test_backtest_errors_name_the_column(heat_frame):
     )
     with pytest.raises(ValidationError, match=r"^heat_load_mw: gap: 2 missing value\(s\)"):
         run_backtest(gappy, later)
+
+
+def test_lightgbm_residuals_are_out_of_sample_and_give_finite_quantiles(heat_frame):
+    # given 150 days of history before the origin
+    history = heat_frame.loc["2014-09-12":"2015-02-20"]
+    history = history.loc[history.index < ORIGIN]
+    forecaster = make_forecaster("lightgbm", "heat_load_mw", ["temperature_c"])
+    # when
+    forecaster.fit(history)
+    forecast = forecaster.predict(history, ORIGIN, HORIZON, heat_frame.reindex(HORIZON))
+    # then residuals exist only on the last 56 days (forecast by a model fitted before them)
+    residuals = forecaster.residuals_.dropna()
+    assert residuals.index[0] >= history.index[-1] - pd.Timedelta(days=56)
+    assert len(residuals) >= 50 * 24
+    assert np.isfinite(forecast.mean).all()
+    for level in (0.1, 0.5, 0.9):
+        assert np.isfinite(forecast.quantiles[level]).all()
+    assert (forecast.quantiles[0.1] <= forecast.quantiles[0.9]).all()
+    # and the point forecast is a plausible Flensburg February load [MW]
+    assert 50.0 < forecast.mean.min() and forecast.mean.max() < 400.0
+
+
+def test_training_window_shorter_than_two_weeks_is_refused(heat_frame):
+    # given / when / then
+    config = BacktestConfig(
+        target="heat_load_mw",
+        test_start=dt.date(2015, 2, 10),
+        test_end=dt.date(2015, 2, 10),
+        train_days=7,
+        models=("seasonal_naive",),
+    )
+    with pytest.raises(ValidationError, match=r"^train_days: must be at least 14 days, got 7$"):
+        run_backtest(heat_frame, config)

@@ -6,15 +6,24 @@ import pytest
 
 from ainergy.common.errors import ValidationError
 from ainergy.common.timegrid import LOCAL_TZ, delivery_day_periods
-from forecasting.core.api import ScenarioSet, day_ahead_scenarios
-from forecasting.core.scenarios import block_bootstrap_paths, fast_forward_selection, reduce_paths
+from forecasting.core.api import ScenarioSet, day_ahead_samples, day_ahead_scenarios
+from forecasting.core.scenarios import (
+    block_bootstrap_paths,
+    fast_forward_selection,
+    match_marginals,
+    reduce_paths,
+)
 
 # Stated tolerances of the reduction (documented in docs/forecasting.md): the probability-
-# weighted mean of the K >= 10 scenarios equals the sample mean at every period (mean-preserving
-# shift, to 1e-6 of the sample standard deviation), and the weighted standard deviation,
-# averaged over the periods, keeps 70-110 % of the sample's.
+# weighted mean of the K >= 10 scenarios equals the sample mean at every period (marginal
+# matching, to 1e-6 of the sample standard deviation); the weighted standard deviation,
+# averaged over the periods, keeps 85-100 % of the sample's (never more: the scenario values
+# are conditional means of the samples); the reduced set puts 7-13 % probability below the
+# samples' 10 % quantile and above their 90 % quantile (mean over the periods); every value
+# lies inside the samples' range.
 MEAN_TOLERANCE_STD = 1e-6
-SPREAD_RATIO_BOUNDS = (0.70, 1.10)
+SPREAD_RATIO_BOUNDS = (0.85, 1.0 + 1e-9)
+TAIL_PROBABILITY_BOUNDS = (0.07, 0.13)
 
 
 def test_fast_forward_selection_known_answer():
@@ -52,7 +61,22 @@ def test_block_bootstrap_draws_the_same_historical_block_for_all_targets():
     assert set(local_start_hours) == {0}
 
 
-def test_reduced_scenarios_preserve_mean_and_spread_of_the_samples():
+def test_match_marginals_known_answer():
+    # given four equiprobable samples 0, 1, 2, 10 of which 1 (probability 0.75) and 10 (0.25)
+    # are kept
+    samples = np.array([[0.0], [1.0], [2.0], [10.0]])
+    # when
+    values = match_marginals(samples, np.array([1, 3]), np.array([0.75, 0.25]))
+    # then the first takes the mean of the lowest 75 % (0, 1, 2) and the second the top 25 %
+    np.testing.assert_allclose(values, [[1.0], [10.0]])
+    # and in a period where the kept paths swap ranks, each keeps its rank
+    swapped = match_marginals(
+        np.array([[10.0], [2.0], [1.0], [0.0]]), np.array([0, 2]), np.array([0.25, 0.75])
+    )
+    np.testing.assert_allclose(swapped, [[10.0], [1.0]])
+
+
+def test_reduced_scenarios_keep_mean_tails_and_range_of_the_samples():
     # given 300 correlated random-walk paths of two targets
     rng = np.random.default_rng(7)
     paths = {
@@ -63,12 +87,24 @@ def test_reduced_scenarios_preserve_mean_and_spread_of_the_samples():
     values, probabilities = reduce_paths(paths, 10)
     # then
     assert probabilities.shape == (10,)
-    unshifted, _ = reduce_paths(paths, 10, preserve_mean=False)
-    offsets = values["heat_mw"] - unshifted["heat_mw"]
-    np.testing.assert_allclose(offsets, np.broadcast_to(offsets[0], offsets.shape))
     assert probabilities.sum() == pytest.approx(1.0)
     assert (probabilities > 0).all()
     _assert_mean_and_spread_preserved(paths, values, probabilities)
+    _assert_tails_and_range_kept(paths, values, probabilities)
+
+
+def _assert_tails_and_range_kept(samples, values, probabilities):
+    for column, full in samples.items():
+        reduced = values[column]
+        assert (reduced >= full.min(axis=0) - 1e-9).all(), column
+        assert (reduced <= full.max(axis=0) + 1e-9).all(), column
+        below = probabilities @ (reduced <= np.quantile(full, 0.1, axis=0))
+        above = probabilities @ (reduced >= np.quantile(full, 0.9, axis=0))
+        for share in (below.mean(), above.mean()):
+            assert TAIL_PROBABILITY_BOUNDS[0] <= share <= TAIL_PROBABILITY_BOUNDS[1], (
+                column,
+                share,
+            )
 
 
 def _assert_mean_and_spread_preserved(samples, values, probabilities):
@@ -149,8 +185,8 @@ def test_scenarios_on_dst_days_at_quarter_hours(price_and_house_frame, day, peri
     assert result.probabilities.sum() == pytest.approx(1.0)
 
 
-def test_reduction_of_real_bootstrap_paths_preserves_mean_and_spread(price_and_house_frame):
-    # given 400 bootstrap samples of price and heat (no reduction: K = S)
+def test_reduction_of_real_bootstrap_paths_keeps_mean_spread_and_tails(price_and_house_frame):
+    # given 400 sample paths of price and heat for a November day
     day = dt.date(2019, 11, 20)
     horizon = delivery_day_periods(day, 60)
     arguments = {
@@ -161,16 +197,17 @@ def test_reduction_of_real_bootstrap_paths_preserves_mean_and_spread(price_and_h
         "n_samples": 400,
         "seed": 5,
     }
-    samples = day_ahead_scenarios(**arguments, n_scenarios=400)
+    samples = day_ahead_samples(**arguments)
     # when
     reduced = day_ahead_scenarios(**arguments, n_scenarios=12)
-    # then (duplicated draws merge, so the K = S set is already weighted)
-    weights = samples.probabilities
-    expanded = {
-        c: np.repeat(v, np.round(weights * 400).astype(int), axis=0)
-        for c, v in samples.values.items()
-    }
-    _assert_mean_and_spread_preserved(expanded, reduced.values, reduced.probabilities)
+    # then the reduction keeps mean, spread, tails and range of the samples
+    _assert_mean_and_spread_preserved(samples.paths, reduced.values, reduced.probabilities)
+    _assert_tails_and_range_kept(samples.paths, reduced.values, reduced.probabilities)
+    # and every sample lies inside its target's range of the year before
+    for column, errors in samples.errors.items():
+        low, high = errors.bounds
+        assert (samples.paths[column] >= low - 1e-9).all()
+        assert (samples.paths[column] <= high + 1e-9).all()
 
 
 def test_scenarios_name_missing_column_and_naive_origin(price_and_house_frame):

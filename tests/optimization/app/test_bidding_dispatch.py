@@ -110,7 +110,7 @@ def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
             assert pump.power_min_kw - 0.1 <= point["powerKw"] <= pump.power_max_kw + 0.1, point
         else:
             assert point["powerKw"] == pytest.approx(0.0, abs=0.1)
-    # the pool's power meets the cleared volume up to the stated deviation, and mostly exactly
+    # the pool's power meets the cleared volume up to the stated deviation
     frame = pd.DataFrame(setpoints)
     pool_mw = frame.groupby("startAt")["powerKw"].sum().sort_index().to_numpy() / 1000
     deviation = np.asarray(dispatch["deviationMw"])
@@ -122,7 +122,11 @@ def test_recorded_results_trigger_a_dispatch_meeting_the_cleared_volume(
     reasons = stored.deviation_reasons
     assert len(reasons) == 24
     assert [bool(r) for r in reasons] == list(np.abs(deviation) >= 1e-3), (reasons, deviation)
-    assert np.mean(np.abs(deviation) < 1e-3) >= 0.6, deviation
+    # How many hours are met exactly depends on the scenario set the curve was built from (on
+    # this synthetic 21-day world 60 % with the old additive scenarios, 17-42 % with the bounded,
+    # calibrated ones), so only the bound is asserted: less than one unit's maximum power.
+    largest_unit_mw = max(hp.power_max_kw for hp in world["heat_pumps"]) / 1000
+    assert np.abs(deviation).max() < largest_unit_mw, deviation
     assert stored.solve_status == "optimal"
     assert stored.day_ahead_price_eur_per_mwh == pytest.approx(prices, abs=0.01)
     assert stored.imbalance_price_eur_per_mwh == [None] * 24
