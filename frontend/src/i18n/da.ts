@@ -99,6 +99,8 @@ export const da: Catalogue<Messages> = {
       HOUSEHOLD_SCHEDULE: "Husstandskøreplan",
       HOUSEHOLD_SIZING: "Dimensionering",
       METER_DATA_SYNC: "Målerdata-synkronisering",
+      PIPELINE_STEP: "Trin i leveringsdøgnets pipeline",
+      PIPELINE_REPLAN: "Genplanlægning",
       DIAGNOSTIC: "Diagnose",
     },
     errorCodes: {

@@ -95,6 +95,8 @@ export const en = {
       HOUSEHOLD_SCHEDULE: "Household schedule",
       HOUSEHOLD_SIZING: "Sizing study",
       METER_DATA_SYNC: "Meter data sync",
+      PIPELINE_STEP: "Delivery-day pipeline step",
+      PIPELINE_REPLAN: "Re-planning",
       DIAGNOSTIC: "Diagnostic",
     },
     errorCodes: {
