@@ -1,3 +1,4 @@
+import { useEnumLabel } from "../i18n/enumLabel";
 import { pathId } from "../api/ids";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -98,6 +99,7 @@ function Curves({ plan }: { plan: Plan }) {
 
 function ReserveOffers({ plan, products }: { plan: Plan; products: ProductNames }) {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const format = useFormat();
   const offers = plan.reserveOffers;
   const chart = useMemo(() => {
@@ -157,7 +159,7 @@ function ReserveOffers({ plan, products }: { plan: Plan; products: ProductNames 
                           ? "—"
                           : format.eurPerMw(offer.capacityPriceEurPerMwH)}
                       </td>
-                      <td>{t(`bidPlans.bidStatuses.${offer.status}`)}</td>
+                      <td>{label("bidPlans.bidStatuses", offer.status)}</td>
                       <td className="num">
                         {offer.acceptedCapacityMw == null
                           ? "—"
@@ -303,6 +305,7 @@ function ExpectedInputsAndRisk({ plan }: { plan: Plan }) {
 
 function History({ plan }: { plan: Plan }) {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const format = useFormat();
   return (
     <section className="panel">
@@ -335,10 +338,10 @@ function History({ plan }: { plan: Plan }) {
               <tr key={event.id}>
                 <td>{format.dateTime(event.at)}</td>
                 <td>
-                  {t(`bidPlans.actions.${event.action}`)}
+                  {label("bidPlans.actions", event.action)}
                   {event.resultsVersion ? ` (v${event.resultsVersion})` : ""}
                 </td>
-                <td>{t(`bidPlans.statuses.${event.toStatus}`)}</td>
+                <td>{label("bidPlans.statuses", event.toStatus)}</td>
               </tr>
             ))}
           </tbody>
@@ -388,6 +391,7 @@ function Actions({ plan }: { plan: Plan }) {
 
 function PlanView({ plan, products }: { plan: Plan; products: ProductNames }) {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const format = useFormat();
   const session = useSession();
   const ready = plan.job.status === "SUCCEEDED";
@@ -426,7 +430,7 @@ function PlanView({ plan, products }: { plan: Plan; products: ProductNames }) {
           <dd>
             {plan.scenarioCount}
             {plan.scenarioSource
-              ? ` (${t(`bidPlans.scenarioSources.${plan.scenarioSource}`)})`
+              ? ` (${label("bidPlans.scenarioSources", plan.scenarioSource)})`
               : ""}
           </dd>
         </div>

@@ -1,4 +1,4 @@
-import { useTranslation } from "react-i18next";
+import { useEnumLabel } from "../i18n/enumLabel";
 
 import type { BidPlanStatus } from "../gql/graphql";
 
@@ -10,10 +10,10 @@ const TONE: Record<BidPlanStatus, string> = {
 };
 
 export function BidPlanStatusBadge({ status }: { status: BidPlanStatus }) {
-  const { t } = useTranslation();
+  const label = useEnumLabel();
   return (
     <span className={`badge ${TONE[status]}`} data-testid="plan-status" data-status={status}>
-      {t(`bidPlans.statuses.${status}`)}
+      {label("bidPlans.statuses", status)}
     </span>
   );
 }

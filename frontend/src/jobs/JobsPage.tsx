@@ -1,3 +1,4 @@
+import { useEnumLabel } from "../i18n/enumLabel";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -17,8 +18,8 @@ const POLL_ACTIVE_MS = 1000;
 const POLL_IDLE_MS = 2000;
 
 function JobKindName({ kind }: { kind: Job["kind"] }) {
-  const { t } = useTranslation();
-  return <>{t(`jobs.kinds.${kind}`)}</>;
+  const label = useEnumLabel();
+  return <>{label("jobs.kinds", kind)}</>;
 }
 
 function CancelButton({ job }: { job: Job }) {
@@ -92,6 +93,7 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
 
 export default function JobsPage() {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const [status, setStatus] = useState<JobStatus | "">("");
   const jobs = useGql(
     JobsDocument,
@@ -117,7 +119,7 @@ export default function JobsPage() {
             <option value="">{t("jobs.allStatuses")}</option>
             {STATUSES.map((value) => (
               <option key={value} value={value}>
-                {t(`jobs.statuses.${value}`)}
+                {label("jobs.statuses", value)}
               </option>
             ))}
           </select>
