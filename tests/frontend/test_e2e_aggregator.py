@@ -29,7 +29,7 @@ def chart(page, test_id: str) -> dict:
 
 
 def test_bid_plan_from_form_to_dispatch(
-    open_portal, tenant, other_tenant, member_of, deferred_worker
+    open_portal, tenant, other_tenant, member_of, job_processes
 ):
     from optimization.models import BidPlan, PoolDispatch
 
@@ -53,7 +53,7 @@ def test_bid_plan_from_form_to_dispatch(
     page.get_by_test_id("job-sentence").filter(has_text="Waiting for a worker").wait_for()
     portal.audit("bid-plan-queued")
     # ...and, once a worker runs, follows it until the plan is there, without a reload
-    deferred_worker()
+    job_processes(workers=1)
     page.locator("[data-chart=curve-chart]").wait_for(timeout=240_000)
     plan = BidPlan.objects.get(tenant=tenant)
     assert page.url.endswith(_gid("BidPlan", plan.pk))
