@@ -12,13 +12,18 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from ainergy.assets.graphql.mutations import Mutation as AssetsMutation
 from ainergy.assets.graphql.queries import Query as AssetsQuery
 from ainergy.graphql import paths
+from ainergy.graphql.audit import AuditExtension
 from ainergy.graphql.errors import ErrorFormatter, is_unexpected
+from ainergy.graphql.limits import QueryCostLimiter
 from ainergy.graphql.nodes import Query as NodesQuery
 from ainergy.graphql.vocabulary import describe, describe_root_arguments
 from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
 from ainergy.jobs.graphql.queries import Query as JobsQuery
 from ainergy.markets.graphql.mutations import Mutation as MarketsMutation
 from ainergy.markets.graphql.queries import Query as MarketsQuery
+from ainergy.pipeline.graphql.mutations import Mutation as PipelineMutation
+from ainergy.pipeline.graphql.queries import Query as PipelineQuery
+from ainergy.pipeline.graphql.subscriptions import Subscription
 from ainergy.timeseries.graphql.mutations import Mutation as TimeseriesMutation
 from ainergy.timeseries.graphql.queries import Query as TimeseriesQuery
 from forecasting.graphql.mutations import Mutation as ForecastingMutation
@@ -42,6 +47,7 @@ Query = merge_types(
         ForecastingQuery,
         HouseholdQuery,
         BiddingQuery,
+        PipelineQuery,
     ),
 )
 Mutation = merge_types(
@@ -55,6 +61,7 @@ Mutation = merge_types(
         ForecastingMutation,
         HouseholdMutation,
         BiddingMutation,
+        PipelineMutation,
     ),
 )
 
@@ -63,7 +70,9 @@ Mutation = merge_types(
 paths.install(Query, Mutation)
 describe(Query, "Reads. Every object is the caller's tenant's (or public market data).")
 describe(Mutation, "Writes. Inputs are validated as a whole; nothing is half-written.")
-describe_root_arguments(Query, Mutation)
+describe(Subscription, "Events over WebSocket (graphql-transport-ws on /graphql, token in "
+         "connection_init).")  # fmt: skip
+describe_root_arguments(Query, Mutation, Subscription)
 
 
 class AinergySchema(strawberry.Schema):
@@ -77,6 +86,7 @@ class AinergySchema(strawberry.Schema):
 schema = AinergySchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     config=StrawberryConfig(
         relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE,
         disable_field_suggestions=True,
@@ -85,7 +95,9 @@ schema = AinergySchema(
         lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        QueryCostLimiter,  # field count, cost, budget: after parsing, before validation
         ErrorFormatter,
+        AuditExtension,  # after ErrorFormatter: exits first, so it sees the original errors
         DjangoOptimizerExtension,
     ],
 )

@@ -58,16 +58,19 @@ INSTALLED_APPS = [
     "ainergy.timeseries",
     "forecasting",
     "optimization",
+    "ainergy.pipeline",
     "frontend",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ainergy.common.middleware.ClientIpRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.TenantMiddleware",
+    "ainergy.common.middleware.PrincipalRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -108,6 +111,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = ["tenants.auth.ThrottledModelBackend"]  # login throttling + lockout
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -153,7 +157,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 50 * 60  # [s] solver and fit limits sit below this
 CELERY_TASK_TIME_LIMIT = 55 * 60  # [s] hard kill; must stay below the visibility timeout
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}  # [s]
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,  # [s] above the hard time limit: no redelivery of live tasks
+    "socket_connect_timeout": 5,  # [s] a dead broker fails fast instead of hanging
+    "socket_timeout": 30,  # [s] a half-open connection is dropped (kombu's advice)
+}
+CELERY_TASK_IGNORE_RESULT = True  # outcomes live on the Job row; nothing reads Celery results
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # [s] (soft, hard) time limit per task, i.e. per job kind. The soft limit raises inside the task
 # (the job fails with a readable reason); the hard one kills the worker child. Solver limits in
@@ -169,6 +178,8 @@ JOB_TASK_TIME_LIMITS_S = {
     "jobs.diagnostic_run": (5 * 60, 6 * 60),
     "timeseries.meter_data_sync": (15 * 60, 17 * 60),
     "timeseries.market_data_sync": (10 * 60, 12 * 60),
+    "pipeline.step_run": (10 * 60, 12 * 60),
+    "pipeline.replan_run": (2 * 60, 3 * 60),  # drift → new setpoints is meant to take seconds
 }
 CELERY_TASK_ANNOTATIONS = {
     task: {"soft_time_limit": soft, "time_limit": hard}
@@ -189,12 +200,34 @@ GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_ALIASES = 15
 GRAPHQL_MAX_TOKENS = 2000
 GRAPHQL_MAX_PAGE_SIZE = 100
+# Cheap rejection before validation and execution (ainergy/graphql/limits.py, views.py).
+GRAPHQL_MAX_DOCUMENT_BYTES = 65_536  # [bytes] the query text (the parser also stops at 2000 tokens)
+GRAPHQL_MAX_GET_BYTES = 4_096  # [bytes] query string of a GET request
+GRAPHQL_MAX_FIELDS = 500  # field selections per document, fragments expanded
+GRAPHQL_MAX_REPEATED_FIELDS = 5  # selections of one response key in one selection set
+GRAPHQL_MAX_COST = 100_000  # objects one operation may return (see limits.py)
+GRAPHQL_COST_BUDGET_PER_MINUTE = int(os.environ.get("GRAPHQL_COST_BUDGET_PER_MINUTE", "300000"))
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)  # off in production unless set
 
 # --- API tokens ---------------------------------------------------------------------------
 API_TOKEN_PREFIX = "ain"
 API_TOKEN_DEFAULT_LIFETIME_DAYS = 90
 API_TOKEN_MAX_LIFETIME_DAYS = 366
 API_TOKEN_LAST_USED_THROTTLE_S = 60  # [s] last_used_at is written at most this often
+
+# --- Rate limits and login throttling (counters in Redis; in memory without REDIS_URL) ------
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMIT_KEY_PREFIX = os.environ.get("RATE_LIMIT_KEY_PREFIX", "ainergy:rl:")
+RATE_LIMIT_PER_IP_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_IP_PER_MINUTE", "1200"))
+RATE_LIMIT_PER_CALLER_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_CALLER_PER_MINUTE", "600"))
+# Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For.
+RATE_LIMIT_TRUSTED_PROXY_COUNT = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXY_COUNT", "0"))
+RATE_LIMIT_REDIS_TIMEOUT_S = 0.25  # [s] per counter round trip; unreachable -> fail open
+RATE_LIMIT_REDIS_RETRY_S = 10  # [s] after a Redis error, counters are skipped this long
+LOGIN_FAILURES_PER_ACCOUNT = 5  # wrong passwords for one account within the window -> locked
+LOGIN_FAILURES_PER_IP = 20  # wrong passwords from one address, any accounts -> locked
+LOGIN_FAILURE_WINDOW_S = 15 * 60  # [s]
+LOGIN_LOCKOUT_S = 15 * 60  # [s] even the right password is refused meanwhile
 
 LOGGING = {
     "version": 1,
@@ -206,14 +239,27 @@ LOGGING = {
 
 # --- Jobs ---------------------------------------------------------------------------------
 JOB_RETRY_BACKOFF_S = 2  # [s] first retry delay of a transient failure; doubles per attempt
-# [s] a running job whose heartbeat (start or progress report) is older is taken over by a
-# redelivered message: its worker died (acks_late + reject_on_worker_lost requeue it).
-JOB_HEARTBEAT_STALE_S = int(os.environ.get("JOB_HEARTBEAT_STALE_S", "300"))
+# A thread beats on each running job every JOB_HEARTBEAT_INTERVAL_S; the relay requeues a running
+# job whose heartbeat is older than JOB_HEARTBEAT_STALE_S (its worker died): takeover within
+# stale + relay interval, well under a minute, instead of the broker's visibility timeout.
+JOB_HEARTBEAT_INTERVAL_S = float(os.environ.get("JOB_HEARTBEAT_INTERVAL_S", "5"))  # [s]
+JOB_HEARTBEAT_STALE_S = float(os.environ.get("JOB_HEARTBEAT_STALE_S", "30"))  # [s]
+JOB_MAX_ATTEMPTS = 5  # a job that loses its worker this often fails (WORKER_LOST), no loop
+# Per-tenant concurrency on the shared queues: a tenant's jobs beyond its limit wait in the
+# outbox, so another tenant's job waits for at most one job of each other tenant. Keep each
+# limit at or below the worker concurrency of that queue.
+JOB_TENANT_CONCURRENCY_DEFAULT = 1
+JOB_TENANT_CONCURRENCY: dict[str, int] = {}  # per queue, e.g. {"ingestion": 2}
+JOB_RELAY_INTERVAL_S = 1.0  # [s] relay pass: publish due outbox rows, reap dead workers' jobs
+JOB_PUBLISH_TIMEOUT_S = 2.0  # [s] one bounded attempt to reach the broker per publish
+JOB_PUBLISH_CIRCUIT_OPEN_S = 10.0  # [s] after a failed publish, requests leave jobs to the relay
+JOB_PUBLISH_MAX_BACKOFF_S = 30  # [s] cap of the relay's back-off per job while the broker is down
 JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs on a shared Redis
 
 # --- Time series --------------------------------------------------------------------------
 TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk imports chunk
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
+TIMESERIES_MAX_POINTS_SCANNED = 500_000  # raw values one aggregation (dailyValues) may read
 TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
 # TimescaleDB only (ainergy/timeseries/timescale.py; applied by every `migrate`):
 TIMESCALEDB_COMPRESS_AFTER_DAYS = int(os.environ.get("TIMESCALEDB_COMPRESS_AFTER_DAYS") or 30)
@@ -227,6 +273,8 @@ if TIMESCALEDB_TELEMETRY_RETENTION_DAYS is not None and TIMESCALEDB_TELEMETRY_RE
     raise ImproperlyConfigured("TIMESCALEDB_TELEMETRY_RETENTION_DAYS must be at least 2 (days)")
 TIMESCALEDB_AGGREGATE_REFRESH_DAYS = 7  # [d] the aggregate refresh policy's window
 REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports
+# Django refuses larger bodies before any view (answered as JSON 413 on the API paths).
+DATA_UPLOAD_MAX_MEMORY_SIZE = REST_MAX_BODY_BYTES
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")  # Fernet keys, newest first
 
 # --- Connectors and periodic fetches ------------------------------------------------------
@@ -260,3 +308,79 @@ CELERY_BEAT_SCHEDULE = {
     }
     for feed in MARKET_DATA_FEEDS
 }
+
+# --- Daily pipeline (ainergy/pipeline, docs/pipeline.md) -----------------------------------
+# Step offsets [min] from their timeline anchor: step -> (anchor, earliest start, deadline, after)
+# Anchors: first_gate_closure (earliest gate of the pool's products), last_results_publication,
+# day_ahead_results_publication, delivery_start. All derive from MarketTimelineRule rows.
+PIPELINE_STEP_OFFSETS_MIN = {
+    "pool": {
+        "market_data": ("first_gate_closure", -180, -150, ()),
+        "weather_forecast": ("first_gate_closure", -180, -150, ()),
+        "heat_demand_forecast": (
+            "first_gate_closure",
+            -150,
+            -90,
+            ("market_data", "weather_forecast"),
+        ),
+        "price_forecast": ("first_gate_closure", -150, -90, ("market_data",)),
+        "bid_plan": ("first_gate_closure", -90, -30, ("heat_demand_forecast", "price_forecast")),
+        "submit": ("first_gate_closure", -30, -10, ("bid_plan",)),
+        "results_import": ("last_results_publication", 5, 65, ("submit",)),
+        "dispatch": ("last_results_publication", 5, 125, ("results_import",)),
+        "publish": ("last_results_publication", 5, 185, ("dispatch",)),
+    },
+    "household": {
+        "market_data": ("day_ahead_results_publication", 5, 35, ()),
+        "weather_forecast": ("day_ahead_results_publication", 5, 35, ()),
+        "household_schedule": (
+            "day_ahead_results_publication",
+            10,
+            95,
+            ("market_data", "weather_forecast"),
+        ),
+        "publish": ("day_ahead_results_publication", 10, 125, ("household_schedule",)),
+    },
+}
+PIPELINE_POOL_FEEDS = list(MARKET_DATA_FEEDS)  # fetched before the forecasts (public data)
+PIPELINE_HOUSEHOLD_FEEDS = ["day_ahead_prices"]
+PIPELINE_RESULTS_FEEDS = [
+    "day_ahead_prices", "mfrr_capacity", "afrr_capacity", "fcr_dk1", "fcr_n_dk2",
+    "fcr_d_up_dk2", "fcr_d_down_dk2",
+]  # fmt: skip
+PIPELINE_TICK_S = float(os.environ.get("PIPELINE_TICK_S") or 60)  # [s] beat's catch-up pass
+PIPELINE_BEAT_MAX_CHECK_S = float(os.environ.get("PIPELINE_BEAT_MAX_CHECK_S") or 60)  # [s]
+PIPELINE_BEAT_REFRESH_S = 300  # [s] timeline rules re-read by beat
+# Tests and demos only (production refuses it): Redis key of the simulated pipeline clock.
+PIPELINE_SIMULATED_CLOCK_KEY = os.environ.get("PIPELINE_SIMULATED_CLOCK_KEY", "")
+OPEN_METEO_URL = os.environ.get("OPEN_METEO_URL", "https://api.open-meteo.com")
+WEATHER_FORECAST_DAYS = 2  # [d] beyond the issue time
+# Real-time re-planning: telemetry drift tolerances and the re-dispatch solver limit.
+REPLAN_POWER_TOLERANCE_FRACTION = 0.2  # |power - setpoint| > this x max power (and > 50 kW)
+REPLAN_POWER_TOLERANCE_MIN_KW = 50.0  # [kW]
+REPLAN_STORAGE_TOLERANCE_FRACTION = 0.1  # |SoC - planned SoC| > this
+REPLAN_HOUSEHOLD_ENERGY_TOLERANCE_KWH = 0.5  # [kWh] tank or battery vs plan
+REPLAN_SOLVER_TIME_LIMIT_S = 5.0  # [s] re-dispatch MILP; heuristics cover the rest
+REPLAN_MIN_INTERVAL_S = 60  # [s] per pool/household: drift within this of a re-plan waits
+# Webhooks: retry back-off [s] after attempts 1, 2, ... (then failed); request time-out [s]
+WEBHOOK_RETRY_BACKOFF_S = [10, 60, 300, 1800, 7200]
+WEBHOOK_TIMEOUT_S = 10
+WEBHOOK_SWEEP_S = 30  # [s] beat re-sends due deliveries (outbox sweep)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+CELERY_BEAT_SCHEDULER = "ainergy.pipeline.beat:TimelineScheduler"
+# MQTT telemetry bridge (python manage.py mqtt_bridge): broker and topic prefix
+MQTT_BROKER_URL = os.environ.get("MQTT_BROKER_URL", "mqtt://127.0.0.1:1883")
+MQTT_TOPIC_PREFIX = os.environ.get("MQTT_TOPIC_PREFIX", "ainergy")
+
+# --- Channels (GraphQL subscriptions over WebSocket) ---------------------------------------
+CHANNEL_LAYERS = (
+    {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{JOB_QUEUE_PREFIX}asgi"},
+        }
+    }
+    if REDIS_URL
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+)

@@ -32,6 +32,8 @@ except ValueError as error:
     ) from error
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production")
+if PIPELINE_SIMULATED_CLOCK_KEY:  # noqa: F405
+    raise ImproperlyConfigured("PIPELINE_SIMULATED_CLOCK_KEY (a simulated clock) is for tests only")
 if hasattr(os, "geteuid") and os.geteuid() == 0 and not env_bool("AINERGY_ALLOW_ROOT"):
     raise ImproperlyConfigured(
         "refusing to run as root: start web, workers and beat as an unprivileged user "

@@ -55,9 +55,17 @@ DEFAULT_CARNOT_EFFICIENCY = 0.45
 
 
 def _hourly_values(
-    series: Series, index: pd.DatetimeIndex, field: str, *, fill: bool, notes: list[str]
+    series: Series,
+    index: pd.DatetimeIndex,
+    field: str,
+    *,
+    fill: bool,
+    notes: list[str],
+    issued_before: dt.datetime | None = None,
 ) -> np.ndarray:
-    """Hourly means of ``series`` on exactly ``index``; with ``fill``, short gaps are filled."""
+    """Hourly means of ``series`` on exactly ``index``; hours not observed take the latest
+    forecast issued by ``issued_before`` (e.g. the NWP forecast of the pipeline's weather step);
+    with ``fill``, short gaps left are filled."""
     if 60 % series.resolution_minutes:
         raise ValidationError(
             field, f"series {series.key!r} has {series.resolution_minutes}-min values; need ≤ 60"
@@ -67,6 +75,17 @@ def _hourly_values(
     frame = observations_resampled(series, start, end, resolution_minutes=60)
     stored = frame["value"].astype(float)
     values = stored.reindex(index)
+    if issued_before is not None and values.isna().any():
+        from forecasting.selectors import regressor_forecast
+
+        forecast = regressor_forecast(series, issued_at=issued_before, index=index)
+        used = int((values.isna() & forecast.notna()).sum())
+        if used:
+            values = values.fillna(forecast)
+            notes.append(
+                f"{field}: {used} hours of {series.key!r} from forecasts issued by "
+                f"{issued_before:%Y-%m-%dT%H:%MZ}"
+            )
     missing = int(values.isna().sum())
     if not missing:
         return values.to_numpy(dtype=float)
@@ -98,9 +117,15 @@ def _weather(inputs, index: pd.DatetimeIndex, notes: list[str]) -> dict[str, np.
         f"wind speed: none stored; {DEFAULT_WIND_SPEED_M_PER_S:g} m/s assumed for PV cell "
         "temperature"
     )
+    issued_before = getattr(inputs, "created_at", None)  # a request uses what was issued by then
     return {
         "temperature_c": _hourly_values(
-            inputs.temperature_series, index, "temperature_series_id", fill=True, notes=notes
+            inputs.temperature_series,
+            index,
+            "temperature_series_id",
+            fill=True,
+            notes=notes,
+            issued_before=issued_before,
         ),
         "ghi_w_per_m2": _hourly_values(
             inputs.solar_irradiance_series,
@@ -108,6 +133,7 @@ def _weather(inputs, index: pd.DatetimeIndex, notes: list[str]) -> dict[str, np.
             "solar_irradiance_series_id",
             fill=True,
             notes=notes,
+            issued_before=issued_before,
         ),
         "wind_speed_m_per_s": np.full(len(index), DEFAULT_WIND_SPEED_M_PER_S),
     }
@@ -368,7 +394,10 @@ def schedule_problem(schedule: HouseholdSchedule) -> tuple[ScheduleProblem, list
         return pd.Series(values, index=hourly_wide).reindex(index.floor("h")).to_numpy()
 
     weather = {key: to_grid(values) for key, values in weather_hourly.items()}
-    notes.append("weather: stored values of the delivery day used as a perfect forecast")
+    notes.append(
+        "weather: stored values of the delivery day (observations, else the latest forecast "
+        "issued by the request) used as the forecast"
+    )
     spot = _on_grid(schedule.price_series, index, step_minutes, "price_series_id", notes)
     notes.append(f"spot prices: {schedule.price_series.key!r}")
     tariff = tariff_table_from_dict(schedule.tariff_table)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.jobs.test_worker_integration import wait_for, worker  # noqa: F401 (fixture)
+from tests.jobs.fixtures import wait_for  # the `worker` fixture comes from tests/conftest.py
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

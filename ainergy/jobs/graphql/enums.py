@@ -29,5 +29,14 @@ JobKindEnum = graphql_enum(
         "POOL_DISPATCH": ("pool_dispatch", "Turns cleared bids into heat-pump setpoints."),
         "HOUSEHOLD_SIZING": ("household_sizing", "Solves a household sizing study."),
         "HOUSEHOLD_SCHEDULE": ("household_schedule", "Solves a household day-ahead schedule."),
+        "PIPELINE_STEP": (
+            "pipeline_step",
+            "One step of the daily pipeline (fetch, submit, results import, publication), or "
+            "the record of a step that missed its deadline.",
+        ),
+        "PIPELINE_REPLAN": (
+            "pipeline_replan",
+            "Drift check of telemetry; re-dispatches or re-plans what drifted.",
+        ),
     },
 )

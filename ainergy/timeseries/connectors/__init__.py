@@ -1,4 +1,5 @@
-"""HTTP connectors for public market data (Energi Data Service) and smart meters (Eloverblik).
+"""HTTP connectors for public market data (Energi Data Service), smart meters (Eloverblik) and
+weather forecasts (Open-Meteo).
 
 Pure Python + requests + pandas: nothing here imports Django, so the storage side (services,
 Celery tasks) calls these and writes the returned ``SeriesBatch`` objects. See
@@ -17,6 +18,7 @@ from ainergy.timeseries.connectors.energidataservice import (
     series_from_records,
 )
 from ainergy.timeseries.connectors.http import HttpClient, RetryPolicy
+from ainergy.timeseries.connectors.openmeteo import OpenMeteoClient
 from ainergy.timeseries.connectors.tariffs import (
     TariffPeriod,
     fetch_tariff_periods,
@@ -32,6 +34,7 @@ __all__ = [
     "EnergiDataServiceClient",
     "HttpClient",
     "MeteringPoint",
+    "OpenMeteoClient",
     "RecordSet",
     "RetryPolicy",
     "SeriesBatch",

@@ -284,10 +284,12 @@ def strategy_scenarios(strategy: str, forecast: Scenarios, realised: Realised, m
 def bid_for_strategy(case: Case, strategy: str, forecast: Scenarios, realised: Realised):
     """(bid, products) of one strategy for one day."""
     products = case.products
+    margin = case.uncertainty_margin
     if strategy == "heat_led":
         # no market flexibility: no reserves, and a plan made against a flat price, so the
-        # storage only serves the heat (minimum load, starts), never price shifting
-        products = ()
+        # storage only serves the heat (minimum load, starts), never price shifting; it buys
+        # its plan at any price (a flat plan has no value steps to speak of)
+        products, margin = (), None
     problem = BiddingProblem(
         pool=case.pool,
         scenarios=strategy_scenarios(strategy, forecast, realised, case.mtu_minutes),
@@ -296,9 +298,12 @@ def bid_for_strategy(case: Case, strategy: str, forecast: Scenarios, realised: R
         day_ahead=case.day_ahead,
         risk=case.risk,
         imbalance_penalty_eur_per_mwh=case.imbalance_penalty_eur_per_mwh,
-        uncertainty_margin=case.uncertainty_margin,
+        uncertainty_margin=margin,
     )
-    return solve_bidding(problem, time_limit_s=120), products
+    return (
+        solve_bidding(problem, time_limit_s=120, value_pricing=strategy != "heat_led"),
+        products,
+    )
 
 
 def run_strategy(case: Case, strategy: str, forecast: Scenarios, realised: Realised) -> dict:

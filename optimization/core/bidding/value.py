@@ -4,12 +4,13 @@ marginal value of electricity instead of extending the extreme scenario's volume
 Per MTU t and (model) unit h, in the scenario s* with the highest price of t:
 
 * heat value ``mu`` [EUR/MWh_th]: what the heat the unit makes at t would cost without buying
-  at t — backup heat at ``c_B`` (while the backup has headroom), or the storage: heat made in
-  another period t' of s* where the unit has headroom, at ``lambda_t' / COP_t'`` (losses
-  included), if the storage can carry it (not full between t' and t when t' < t, not empty
-  between t and t' when t' > t). The cheapest alternative is the value ("storage value" when
-  below ``c_B``). (LP duals would not do: where the unit is the marginal producer at t they just
-  return ``lambda_t / COP_t``.)
+  at t — backup heat at ``c_B`` while the backup has headroom (backup parity); where it has
+  none, the storage: heat made in another period t' of s* where the unit has headroom, at
+  ``lambda_t' / COP_t'`` (losses included), if the storage can carry it (not full between t'
+  and t when t' < t, not empty between t and t' when t' > t) — the "storage value". (Storage is
+  not preferred over backup parity: a price above every scenario says the scenario prices of
+  the other MTUs are likely too low as well; LP duals would not do either: where the unit is
+  the marginal producer at t they just return ``lambda_t / COP_t``.)
 * value ``v = max(lambda_top, COP mu)`` [EUR/MWh]: the price up to which buying the unit's
   share of the top volume is worth it;
 * must-buy [MW], kept up to the cap: power the unit has to draw at t whatever the price — heat
@@ -127,7 +128,10 @@ def alternative_heat_value(
     has_backup = backup[:, s, t] < units.backup_heat_max_mw - eps
     values[has_backup] = backup_cost_eur_per_mwh
     for h in range(n_h):
-        if units.storage_max_mwh[h] - units.storage_min_mwh[h] <= eps:
+        if has_backup[h] or units.storage_max_mwh[h] - units.storage_min_mwh[h] <= eps:
+            # with backup headroom the value is backup parity: storage shifted from other MTUs
+            # is priced at the *scenario's* prices there, which a price above every scenario
+            # says little about (the backtest bought too little and burnt backup heat with it)
             continue
         a = units.storage_retention_per_step[h]
         level = storage[h, s]

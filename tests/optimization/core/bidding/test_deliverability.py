@@ -155,3 +155,86 @@ def test_dst_days_have_92_or_100_mtus_and_local_fcr_blocks(day, periods, first_b
     assert int((blocks == 0).sum()) == first_block
     fcr = result.reserve_capacity_mw["fcr"]
     assert len(set(fcr[blocks == 0].tolist())) == 1
+
+
+def _one_unit_problem(margin=None):
+    from optimization.core.bidding import BiddingProblem, HeatPump, Pool, Scenarios
+    from tests.optimization.core.bidding.helpers import hours
+
+    pool = Pool(
+        "p",
+        (
+            HeatPump(
+                "hp1",
+                power_max_mw=2.0,
+                min_load_fraction=0.5,
+                cop_max=3.0,
+                sink_temperature_c=40.0,
+                storage_capacity_mwh=10.0,
+                backup_heat_max_mw=np.inf,
+            ),
+        ),
+    )
+    n = 4
+    scenarios = Scenarios(
+        index=hours(n),
+        probabilities=np.array([0.5, 0.5]),
+        day_ahead_price_eur_per_mwh=np.full((2, n), 50.0),
+        imbalance_price_eur_per_mwh=np.full((2, n), 50.0),
+        heat_demand_mw=np.full((2, n), 4.5),
+        source_temperature_c=np.full((2, n), 40.0),
+        capacity_price_eur_per_mw_h={"mfrr_up": np.full((2, n), 40.0)},
+    )
+    return BiddingProblem(
+        pool=pool,
+        scenarios=scenarios,
+        mtu_minutes=60,
+        products=(product_rules("mfrr_up", min_bid_mw=0.1, endurance_h=0.0),),
+        imbalance_penalty_eur_per_mwh=300.0,
+        uncertainty_margin=margin,
+    )
+
+
+def test_robust_certificate_covers_lower_heat_than_any_scenario():
+    from optimization.core.bidding import UncertaintyMargin
+    from optimization.core.bidding.model import uncertainty_box
+    from optimization.core.bidding.scaling import robust_reserve_deliverability
+
+    # given heat 4.5 MW_th in both scenarios (1.5 MW at COP 3) and 5 MWh of storage room; a unit
+    # holding r MW up must draw 1 + r MW, i.e. 3 r MW_th more than the scenarios need
+    problem = _one_unit_problem(UncertaintyMargin(heat_fraction=1 / 3))
+    units = build_units(problem)
+    box = uncertainty_box(problem)
+    assert box.demand_low_mw.round(9).tolist() == [[3.0] * 4]
+    held = np.full((1, 1, 4), 0.5)
+    # when / then: 0.5 MW holds in both scenarios (storage +1.5 MWh over 4 h) ...
+    assert reserve_deliverability(units, held, problem.products, 1.0).all_feasible
+    # ... but not if heat may be as low as 3.0 MW_th (+6 MWh > 5 MWh of room) ...
+    assert not robust_reserve_deliverability(units, box, held, problem.products, 1.0).all_feasible
+    # ... while 5/12 MW does: 4 h x 3 x 5/12 = 5 MWh exactly
+    fits = np.full((1, 1, 4), 5 / 12 - 1e-6)
+    assert robust_reserve_deliverability(units, box, fits, problem.products, 1.0).all_feasible
+
+
+def test_offers_are_derated_to_what_holds_over_the_whole_box():
+    from optimization.core.bidding import UncertaintyMargin
+    from optimization.core.bidding.model import uncertainty_box
+    from optimization.core.bidding.scaling import robust_reserve_deliverability
+
+    # given the same unit, bid with and without the box (heat down to 3.0 MW_th)
+    margin = UncertaintyMargin(heat_fraction=1 / 3)
+    in_sample = solve_bidding(_one_unit_problem())
+    robust = solve_bidding(_one_unit_problem(margin))
+    problem = _one_unit_problem(margin)
+    units, box = build_units(problem), uncertainty_box(problem)
+
+    def holds(bid) -> bool:
+        split = np.array([bid.unit_reserve_mw["mfrr_up"]])
+        return robust_reserve_deliverability(units, box, split, problem.products, 1.0).all_feasible
+
+    # then the in-sample offer breaks inside the box, the robust one holds and is smaller
+    offered = {b: float(bid.reserve_capacity_mw["mfrr_up"].sum()) for b, bid in
+               (("in_sample", in_sample), ("robust", robust))}  # fmt: skip
+    assert not holds(in_sample)
+    assert holds(robust)
+    assert 0 < offered["robust"] < offered["in_sample"]

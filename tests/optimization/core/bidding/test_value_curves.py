@@ -89,8 +89,8 @@ def test_heat_no_backup_can_make_is_bought_at_any_price_and_named():
 
 
 def test_storage_value_prices_the_cheap_hour_and_the_empty_hour_is_explained():
-    # given one scenario: 30 EUR/MWh at hour 0, 90 at hour 1, 10 MWh of room in the storage
-    problem = _problem(_pool(storage=20.0), [[30.0, 90.0]])
+    # given no backup heat, one scenario: 30 EUR/MWh at hour 0, 90 at hour 1, 10 MWh of room
+    problem = _problem(_pool(storage=20.0, backup=0.0), [[30.0, 90.0]])
     # when
     bid = solve_bidding(problem)
     # then hour 0 makes the heat of both hours (12 MWh_th = 4 MW; the storage ends where it
@@ -155,3 +155,34 @@ def test_a_curve_crossing_the_minimum_load_gap_steps_over_it_within_one_tick():
     # and a reserve floor lifts every volume to what the reserve-holding units must draw
     _, lifted = deliverable_points(np.array([0.0, 100.0]), np.array([1.0, 0.0]), [], 0.8, 0.01, 0.1)
     assert lifted.round(9).tolist() == [1.0, 0.8]
+
+
+def test_robust_curves_fit_the_storage_at_the_lowest_heat_of_the_envelope():
+    from optimization.core.bidding import UncertaintyMargin
+
+    # given cheap hours with high heat in one scenario and low heat in the other: without the
+    # guard the cheap scenario's curve points fill more than the storage takes at low heat
+    prices = np.array([[20.0, 25.0, 30.0], [60.0, 65.0, 70.0]])
+    heat = np.array([[12.0, 12.0, 12.0], [3.0, 3.0, 3.0]])
+
+    def problem(margin):
+        base = _problem(_pool(storage=6.0), prices, uncertainty_margin=margin)
+        from dataclasses import replace
+
+        return replace(base, scenarios=replace(base.scenarios, heat_demand_mw=heat))
+
+    def worst_fill(bid) -> float:
+        # cleared path of every scenario, heat at the envelope's lowest (3 MW_th), COP 3
+        level = np.full(2, 3.0)  # half of 6 MWh
+        worst = level.max()
+        for t in range(3):
+            level = np.maximum(level + 3.0 * bid.day_ahead_volume_mw[:, t] - 3.0, 0.0)
+            worst = max(worst, level.max())
+        return worst
+
+    # when
+    guarded = solve_bidding(problem(UncertaintyMargin()))
+    free = solve_bidding(problem(None))
+    # then only the guarded curves keep every scenario's path within the 6 MWh storage
+    assert worst_fill(free) > 6.0 + 1e-6
+    assert worst_fill(guarded) <= 6.0 + 0.31  # volumes rounded to 0.1 MW lots (x COP 3)
