@@ -92,12 +92,21 @@ def run(args) -> None:
         "name": "Bench plant", "latitude_deg": 56.2, "longitude_deg": 10.5,
         "bidding_zone": "DK1"})  # fmt: skip
     pumps = [
-        asset_create(tenant=tenant, model=assets.HeatPump, data={
-            "site_id": site.pk, "name": unit.heat_pump_id, "kind": "large",
-            "device_id": f"bench-{unit.heat_pump_id}", "power_max_kw": unit.power_max_mw * 1000,
-            "power_min_kw": unit.power_max_mw * 1000 * unit.min_load_fraction,
-            "carnot_quality_grade": unit.carnot_quality_grade, "source_temperature_c": 10.0,
-            "sink_temperature_c": unit.sink_temperature_c})  # fmt: skip
+        asset_create(
+            tenant=tenant,
+            model=assets.HeatPump,
+            data={
+                "site_id": site.pk,
+                "name": unit.heat_pump_id,
+                "kind": "large",
+                "device_id": f"bench-{unit.heat_pump_id}",
+                "power_max_kw": unit.power_max_mw * 1000,
+                "power_min_kw": unit.power_max_mw * 1000 * unit.min_load_fraction,
+                "carnot_quality_grade": unit.carnot_quality_grade,
+                "source_temperature_c": 10.0,
+                "sink_temperature_c": unit.sink_temperature_c,
+            },
+        )  # fmt: skip
         for unit in core_pool.heat_pumps
     ]
     units = tuple(
@@ -136,7 +145,9 @@ def run(args) -> None:
              else u.ramp_mw_per_h, "backup_heat_max_mw": min(u.backup_heat_max_mw, 1e6)}
             for u in units],
     }  # fmt: skip
-    plan_job = Job.objects.create(tenant=tenant, kind="bid_plan", queue="bidding", status="succeeded")
+    plan_job = Job.objects.create(
+        tenant=tenant, kind="bid_plan", queue="bidding", status="succeeded"
+    )
     plan = BidPlan.objects.create(
         tenant=tenant, pool=pool, market_account=account, job=plan_job, delivery_day=DAY,
         mtu_minutes=60, gate_closure_at=dt.datetime(2024, 1, 9, 11, tzinfo=dt.UTC),
@@ -150,9 +161,14 @@ def run(args) -> None:
         day_ahead_price_eur_per_mwh=prices.tolist(), reserve_capacity_mw={})  # fmt: skip
     step = dt.timedelta(hours=1)
     setpoints = [
-        Setpoint(int(hp), start.to_pydatetime(), (start + step).to_pydatetime(),
-                 float(full.power_mw[h, t] * 1000), bool(full.is_on[h, t]),
-                 float(full.storage_mwh[h, t] * 1000))  # fmt: skip
+        Setpoint(
+            int(hp),
+            start.to_pydatetime(),
+            (start + step).to_pydatetime(),
+            float(full.power_mw[h, t] * 1000),
+            bool(full.is_on[h, t]),
+            float(full.storage_mwh[h, t] * 1000),
+        )  # fmt: skip
         for h, hp in enumerate(full.heat_pump_ids)
         for t, start in enumerate(scenarios.index)
     ]
@@ -169,8 +185,11 @@ def run(args) -> None:
         current = version.setpoints.get(heat_pump=pump, start_at=at)
         drift = 0.8 * pump.power_max_kw
         power = current.power_kw - drift if current.power_kw > drift else current.power_kw + drift
+        # power off by 80 % of the unit's maximum and storage 0.15 + 0.1 k below/above plan: the
+        # storage state changes the optimum, so every repeat publishes a new version
         reading = {"device_id": pump.device_id, "time": (at - dt.timedelta(minutes=1 + repeat)
-                   ).isoformat(), "electric_power_kw": max(power, 0.0), "is_on": True}  # fmt: skip
+                   ).isoformat(), "electric_power_kw": max(power, 0.0), "is_on": True,
+                   "storage_soc_fraction": round(0.15 + 0.1 * repeat, 2)}  # fmt: skip
         started = time.perf_counter()
         telemetry_ingest(tenant=tenant, readings=[reading], source="bench")
         telemetry_received(tenant=tenant, device_ids=[pump.device_id])
