@@ -199,7 +199,9 @@ def run(args) -> None:
         latencies.append(latency)
         solves.append(new.cause_detail["solve_s"])
         print(f"repeat {repeat + 1}: drift {drift:.0f} kW on {pump.name}: new version "
-              f"{new.version} after {latency:.2f} s (re-dispatch solve {new.cause_detail['solve_s']:.2f} s, "
+              f"{new.version} after {latency:.2f} s (drift check {new.cause_detail['detect_s']:.2f} s, "
+              f"re-dispatch {new.cause_detail['replan_s']:.2f} s of which solve "
+              f"{new.cause_detail['solve_s']:.2f} s, "
               f"{new.cause_detail['solve_status']}, {new.cause_detail['periods']} periods)")  # fmt: skip
     median = statistics.median(latencies)
     print(f"median drift -> new setpoints: {median:.2f} s (max {max(latencies):.2f} s); "

@@ -33,11 +33,12 @@ COPENHAGEN = "Europe/Copenhagen"
 
 
 def heat_model():
-    """Heat vs temperature fitted on the real Flensburg district-heating data (shared)."""
-    from forecasting.core.heat_model import fit_heat_temperature_model
+    """Heat vs temperature of the real Flensburg district-heating data (``../shared/data``), as
+    fitted by ``python -m ainergy.demo.build_sample`` (the fit takes a minute; its coefficients
+    are committed)."""
+    from ainergy.demo.seed import heat_model as fitted
 
-    frame = shared_frames()["flensburg"].set_index("time")[["heat_load_mw", "temperature_c"]]
-    return fit_heat_temperature_model(frame, "heat_load_mw", "temperature_c")
+    return fitted()[0]
 
 
 def build_world(tenant):
@@ -219,7 +220,7 @@ class Simulation:
                     return last
             else:
                 quiet = 0
-            time.sleep(0.3)
+            time.sleep(0.2)
         raise AssertionError(
             f"pipeline did not settle at {self.now}: last pass {last}\n"
             f"{self.processes.log('worker')[-4000:]}"
@@ -227,13 +228,14 @@ class Simulation:
 
 
 def instants(enrollments) -> list[dt.datetime]:
+    """Every moment a step may start: jobs finish at the instant they start on (the clock
+    waits for the pipeline to settle), so deadlines are met unless a step never ran."""
     from ainergy.pipeline.services import plan_of
 
     moments = set()
     for enrollment in enrollments:
         for step in plan_of(enrollment, DAY):
             moments.add(step.earliest_at)
-            moments.add(step.deadline_at - dt.timedelta(minutes=1))  # work before the deadline
     return sorted(moments)
 
 
