@@ -12,7 +12,9 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from ainergy.assets.graphql.mutations import Mutation as AssetsMutation
 from ainergy.assets.graphql.queries import Query as AssetsQuery
 from ainergy.graphql import paths
+from ainergy.graphql.audit import AuditExtension
 from ainergy.graphql.errors import ErrorFormatter, is_unexpected
+from ainergy.graphql.limits import QueryCostLimiter
 from ainergy.graphql.nodes import Query as NodesQuery
 from ainergy.graphql.vocabulary import describe, describe_root_arguments
 from ainergy.jobs.graphql.mutations import Mutation as JobsMutation
@@ -93,7 +95,9 @@ schema = AinergySchema(
         lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        QueryCostLimiter,  # field count, cost, budget: after parsing, before validation
         ErrorFormatter,
+        AuditExtension,  # after ErrorFormatter: exits first, so it sees the original errors
         DjangoOptimizerExtension,
     ],
 )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
-handler404 = "frontend.views.not_found"
-handler403 = "frontend.views.forbidden"
-handler500 = "frontend.views.server_error"
+handler400 = "ainergy.common.http_errors.bad_request"
+handler403 = "ainergy.common.http_errors.permission_denied"
+handler404 = "ainergy.common.http_errors.page_not_found"
+handler500 = "ainergy.common.http_errors.server_error"

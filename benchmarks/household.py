@@ -1,6 +1,6 @@
 """Household sizing and scheduling benchmark: solve times, representative-day error, savings.
 
-Run (from the repository root):  python -m benchmarks.household [--full-year-sizing]
+Run (from the repository root):  python -m benchmarks.household [--full-year-sizing] [--only ...]
 Prints measured figures; ratios are against baselines measured in the same run. Not a test.
 """
 
@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from ainergy.common.errors import TransientError
+from ainergy.common.errors import InfeasibleError
+from ainergy.common.timegrid import delivery_day_periods
 from optimization.core.household.baseline import simulate_heat_led
 from optimization.core.household.cases import (
     read_case,
@@ -32,21 +38,33 @@ from optimization.core.household.scheduling import (
     ScheduleProblem,
     schedule_household,
 )
-from optimization.core.household.sizing import HouseholdDesign, representative_blocks, solve_sizing
-from optimization.core.household.tariffs import price_components
+from optimization.core.household.sizing import (
+    DiscreteChoice,
+    HouseholdDesign,
+    profile_representative_blocks,
+    representative_blocks,
+    solve_sizing,
+)
+from optimization.core.household.tariffs import PriceComponents, price_components
 from optimization.core.household.technology import (
     cop_series,
     flow_temperature_c,
     heat_capacity_factor,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "docs" / "examples"
+SHARED = ROOT.parent / "shared" / "data"
 
 
 def timed(function, *args, **kwargs):
     started = time.perf_counter()
     value = function(*args, **kwargs)
     return value, time.perf_counter() - started
+
+
+def _error(value: float, reference: float) -> str:
+    return f"{100 * (value - reference) / reference:+.2f} %"
 
 
 def sizing_section(full_year_sizing: bool) -> tuple:
@@ -57,7 +75,8 @@ def sizing_section(full_year_sizing: bool) -> tuple:
     blocks, select_s = timed(representative_blocks, problem)
     result, size_s = timed(solve_sizing, problem, blocks)
     print(f"data preparation (CSV, heat model, pvlib): {data_s:.2f} s")
-    print(f"representative-day selection ({len(blocks.starts)} days): {select_s:.2f} s")
+    print(f"representative days (5 probe LPs over the year + selection): {select_s:.1f} s")
+    print(f"  {blocks.description}")
     print(
         f"sizing MILP on representative days: {size_s:.2f} s wall (solver {result.solve_time_s:.2f} s)"
     )
@@ -67,54 +86,201 @@ def sizing_section(full_year_sizing: bool) -> tuple:
         f"operation {result.operating_cost_eur:.2f}), emissions {result.emissions_kg_co2:.1f} kg"
     )
     index = problem.year.period_start_utc
+    hp = result.design.heat_pump_name
     designs = {
         "chosen": result.design,
-        "heat pump only": HouseholdDesign(result.design.heat_pump_name, 0.0, 0.0, 0.0, True),
-        "PV 6 kWp, battery 10 kWh/5 kW": HouseholdDesign(
-            result.design.heat_pump_name, 6.0, 10.0, 5.0, True
-        ),
+        "heat pump only": HouseholdDesign(hp, 0.0, 0.0, 0.0, True),
+        "PV 6 kWp, battery 10 kWh/5 kW": HouseholdDesign(hp, 6.0, 10.0, 5.0, True),
+        "PV 3 kWp, battery 5 kWh/2.5 kW": HouseholdDesign(hp, 3.0, 5.0, 2.5, True),
+        "PV 10 kWp, no battery, no charger": HouseholdDesign(hp, 10.0, 0.0, 0.0, False),
     }
-    print("\nrepresentative-day error on annual cost (same design, operation re-optimised):")
+    profile_blocks = profile_representative_blocks(problem)
     print(
-        "| design | rep. days EUR/yr | full year, daily-cyclic EUR/yr | full year, chained EUR/yr | "
-        "error vs chained (total) | error vs chained (operation) | full-year LP s |"
+        f"\nrepresentative-day error on annual total cost, same design, operation re-optimised; "
+        f"reference: the full year chained (8760 h, one cyclic year). Cost-matched = this "
+        f"method ({len(blocks.starts)} days); profile = clustering on hourly profiles with "
+        f"cluster-size weights ({len(profile_blocks.starts)} days, the earlier method):"
     )
-    print("|---|---|---|---|---|---|---|")
-    daily_cost = {}
+    print(
+        "| design | full year, chained EUR/yr | cost-matched days | error | profile days | error "
+        "| full year, daily-cyclic | error | full-year LP s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, design in designs.items():
-        rep = solve_sizing(problem, blocks, fixed_design=design)
-        daily, _ = timed(solve_sizing, problem, local_day_blocks(index), fixed_design=design)
-        daily_cost[name] = daily.total_cost_eur
         chained, chained_s = timed(
             solve_sizing, problem, whole_horizon_block(index), fixed_design=design
         )
-        total_error = (rep.total_cost_eur - chained.total_cost_eur) / chained.total_cost_eur
-        operation_error = (rep.operating_cost_eur - chained.operating_cost_eur) / abs(
-            chained.operating_cost_eur
-        )
+        reference = chained.total_cost_eur
+        rep = solve_sizing(problem, blocks, fixed_design=design).total_cost_eur
+        profile = solve_sizing(problem, profile_blocks, fixed_design=design).total_cost_eur
+        daily = solve_sizing(problem, local_day_blocks(index), fixed_design=design).total_cost_eur
         print(
-            f"| {name} | {rep.total_cost_eur:.2f} | {daily.total_cost_eur:.2f} | {chained.total_cost_eur:.2f} "
-            f"| {100 * total_error:+.2f} % | {100 * operation_error:+.2f} % | {chained_s:.1f} |"
+            f"| {name} | {reference:.2f} | {rep:.2f} | {_error(rep, reference)} | {profile:.2f} "
+            f"| {_error(profile, reference)} | {daily:.2f} | {_error(daily, reference)} "
+            f"| {chained_s:.1f} |"
         )
     if full_year_sizing:
-        limit_s = 300.0
-        try:
-            full, full_s = timed(
-                solve_sizing, replace(problem, time_limit_s=limit_s), local_day_blocks(index)
-            )
-        except TransientError as error:
-            print(f"\nfull-year sizing MILP (365 daily-cyclic days): {error.message}")
-        else:
-            print(
-                f"\nfull-year sizing MILP (365 daily-cyclic days): {full_s:.1f} s, design "
-                f"{full.design}, annual cost {full.total_cost_eur:.2f} EUR; rep-day sizing is "
-                f"{full_s / size_s:.1f}x faster"
-            )
-            regret = (daily_cost["chosen"] - full.total_cost_eur) / full.total_cost_eur
-            print(
-                f"regret of the rep-day design on the full (daily-cyclic) year: {100 * regret:+.4f} %"
-            )
+        full_year_reference(problem, result, size_s + select_s)
     return problem, result
+
+
+def full_year_reference(problem, rep_result, rep_s: float) -> None:
+    """The full-year sizing optimum by enumerating the design's yes/no choices (heat pump,
+    PV, battery, charger: one LP over 365 daily-cyclic days each), started from the
+    representative-day design as the incumbent, with a progress line per choice."""
+    index = problem.year.period_start_utc
+    days = local_day_blocks(index)
+    started = time.perf_counter()
+    incumbent = solve_sizing(problem, days, fixed_design=rep_result.design)
+    best = incumbent
+    print(
+        f"\n## Full-year sizing reference (365 daily-cyclic days, 8760 h): incumbent = the "
+        f"representative-day design on the full year, {incumbent.total_cost_eur:.2f} EUR/yr"
+    )
+    pumps = [hp.name for hp in problem.catalogue.heat_pumps]
+    choices = [
+        DiscreteChoice(hp, pv, battery, charger)
+        for hp in pumps
+        for pv in (True, False)
+        for battery in (True, False)
+        for charger in ((True, False) if problem.ev is not None else (False,))
+    ]
+    for number, choice in enumerate(choices, start=1):
+        try:
+            candidate = solve_sizing(problem, days, choice=choice)
+        except InfeasibleError:
+            print(f"[{number}/{len(choices)}] {choice}: infeasible")
+            continue
+        if candidate.total_cost_eur < best.total_cost_eur - 1e-6:
+            best = candidate
+        print(
+            f"[{number}/{len(choices)}] {time.perf_counter() - started:6.0f} s "
+            f"{choice.heat_pump_name}, PV {choice.has_pv}, battery {choice.has_battery}, "
+            f"charger {choice.has_ev_charger}: {candidate.total_cost_eur:.2f} EUR/yr "
+            f"(best {best.total_cost_eur:.2f})"
+        )
+    elapsed = time.perf_counter() - started
+    regret = (incumbent.total_cost_eur - best.total_cost_eur) / best.total_cost_eur
+    print(
+        f"full-year optimum {best.total_cost_eur:.2f} EUR/yr, design {best.design}; "
+        f"{len(choices)} LPs in {elapsed:.0f} s ({elapsed / rep_s:.0f}x the representative-day "
+        f"sizing); regret of the representative-day design: {100 * regret:+.3f} %"
+    )
+
+
+def milp_timing_section() -> None:
+    """Solve times of the exact (MILP) storage model against its LP relaxation on every DK1 day
+    of 2023 and 2024 (to 2024-11-06): battery 5 kW / 10 kWh, 0.5 kW load, no export, spot
+    prices only, start and end empty."""
+    print("\n## Exact storage: MILP vs LP relaxation, every local DK1 day 2023-01-01..2024-11-06")
+    frame = pd.read_csv(SHARED / "spot_prices_dk1_dk2_hourly.csv.gz")
+    frame = frame[frame["price_area"] == "DK1"]
+    spot = pd.Series(
+        frame["price_eur_per_mwh"].to_numpy(dtype=float),
+        index=pd.DatetimeIndex(pd.to_datetime(frame["time_utc"], utc=True)),
+    ).sort_index()
+    exact_times, relaxed_times, milp_days, binaries, overlaps = [], [], 0, [], []
+    day = dt.date(2023, 1, 1)
+    while day <= dt.date(2024, 11, 6):
+        index = delivery_day_periods(day, 60)
+        price = spot.reindex(index).to_numpy() / 1000.0
+        day += dt.timedelta(days=1)
+        if np.isnan(price).any():
+            continue
+        n = len(index)
+        problem = ScheduleProblem(
+            period_start_utc=index,
+            prices=PriceComponents(
+                period_start_utc=index,
+                energy_eur_per_kwh=price,
+                dso_tariff_eur_per_kwh=np.zeros(n),
+                energinet_tariff_eur_per_kwh=np.zeros(n),
+                electricity_tax_eur_per_kwh=np.zeros(n),
+                vat_eur_per_kwh=np.zeros(n),
+                export_eur_per_kwh=price,
+                time_of_use_period=np.full(n, "", dtype=object),
+            ),
+            base_load_kw=np.full(n, 0.5),
+            pv_power_kw=np.zeros(n),
+            heat_pump=HeatPumpUnit(np.zeros(n), np.full(n, 3.0), 0.0),
+            heat_store=HotWaterTank(0.0, 0.0, 0.0, np.zeros(n)),
+            battery=Battery(10.0, 5.0, 0.9, 1.0, 0.0, 0.0, terminal_energy_mode="exactly"),
+            grid_export_limit_kw=0.0,
+        )
+        exact, exact_s = timed(schedule_household, problem)
+        relaxed, relaxed_s = timed(schedule_household, replace(problem, is_storage_exact=False))
+        exact_times.append(exact_s)
+        relaxed_times.append(relaxed_s)
+        overlaps.append(relaxed.max_storage_overlap_kw)
+        if exact.formulation == "MILP":
+            milp_days += 1
+            binaries.append(len(exact.binary_periods))
+    milp = exact_times
+    print(
+        f"{len(exact_times)} days; {milp_days} needed binaries (median {statistics.median(binaries or [0])} "
+        f"binary hours, max {max(binaries or [0])}); the LP relaxation overlapped charge and "
+        f"discharge on {sum(o > 1e-7 for o in overlaps)} days (max {max(overlaps):.2f} kW)"
+    )
+    print(
+        f"build + solve, exact: median {statistics.median(milp) * 1000:.1f} ms, max "
+        f"{max(milp) * 1000:.1f} ms; LP relaxation: median "
+        f"{statistics.median(relaxed_times) * 1000:.1f} ms, max {max(relaxed_times) * 1000:.1f} ms"
+    )
+
+
+def _cli_run(checkout: Path, case: Path) -> tuple[float, float]:
+    completed, wall = timed(
+        subprocess.run,
+        [sys.executable, "-m", "optimization", "schedule", str(case)],
+        capture_output=True,
+        check=True,
+        cwd=checkout,
+    )
+    return wall, json.loads(completed.stdout)["solve_time_s"]
+
+
+def cli_overhead_section(before: Path | None = None, rounds: int = 7) -> None:
+    """Wall time of ``python -m optimization schedule`` minus the solver time it reports, and
+    of a bare interpreter (median of ``rounds``). With ``before`` (another checkout, e.g. a
+    worktree of the commit before lazy imports) its own tank example runs interleaved with
+    ours, so both see the same machine load."""
+    print("\n## CLI start-up overhead (python -m optimization schedule)")
+    data, _ = read_case(EXAMPLES / "household_schedule_tank.json")
+    without_pv = {key: value for key, value in data.items() if key != "pv"}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "no_pv.json"
+        for spec in [*without_pv["weather"].values(), without_pv["spot_price"]]:
+            spec["file"] = str((EXAMPLES / spec["file"]).resolve())
+        for key in ("heat_demand", "co2_intensity"):
+            spec = without_pv[key]["series"]
+            spec["file"] = str((EXAMPLES / spec["file"]).resolve())
+        without_pv["tariff_table"] = str(EXAMPLES / without_pv["tariff_table"])
+        path.write_text(json.dumps(without_pv))
+        runs: dict[str, tuple[Path, Path]] = {
+            "now: tank example (PV: pvlib)": (ROOT, EXAMPLES / "household_schedule_tank.json"),
+            "now: same case without PV": (ROOT, path),
+        }
+        if before is not None:
+            runs["before: tank example"] = (
+                before,
+                before / "docs" / "examples" / "household_schedule_tank.json",
+            )
+        measured: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+        bare = []
+        for _ in range(rounds):
+            bare.append(timed(subprocess.run, [sys.executable, "-c", "pass"], check=True)[1])
+            for name, (checkout, case) in runs.items():
+                measured[name].append(_cli_run(checkout, case))
+        print(f"bare interpreter: median {statistics.median(bare):.2f} s")
+        for name, values in measured.items():
+            walls = [wall for wall, _ in values]
+            overhead = [wall - solve for wall, solve in values]
+            print(
+                f"{name}: wall median {statistics.median(walls):.2f} s, solver "
+                f"{statistics.median(s for _, s in values) * 1000:.0f} ms, overhead median "
+                f"{statistics.median(overhead):.2f} s (min {min(overhead):.2f}, max "
+                f"{max(overhead):.2f})"
+            )
 
 
 def schedule_timing_section() -> None:
@@ -238,12 +404,26 @@ def savings_section(problem, result) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--full-year-sizing", action="store_true", help="also solve the 8760-h sizing MILP"
+        "--full-year-sizing",
+        action="store_true",
+        help="also find the full-year sizing optimum (one full-year LP per yes/no choice)",
+    )
+    parser.add_argument(
+        "--only", choices=("cli", "milp", "schedule", "sizing"), help="run one section"
+    )
+    parser.add_argument(
+        "--before", type=Path, help="another checkout whose CLI start-up to compare with"
     )
     arguments = parser.parse_args()
-    problem, result = sizing_section(arguments.full_year_sizing)
-    schedule_timing_section()
-    savings_section(problem, result)
+    if arguments.only in (None, "cli"):
+        cli_overhead_section(arguments.before)
+    if arguments.only in (None, "milp"):
+        milp_timing_section()
+    if arguments.only in (None, "schedule"):
+        schedule_timing_section()
+    if arguments.only in (None, "sizing"):
+        problem, result = sizing_section(arguments.full_year_sizing)
+        savings_section(problem, result)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from frontend import views
+from tenants.views import throttled_login
 
 app_name = "frontend"
 
@@ -21,7 +22,7 @@ PORTAL_SECTIONS = (
 
 urlpatterns = [
     path("", views.portal, name="portal"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", throttled_login(views.LoginView).as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("tenant/", views.choose_tenant, name="choose_tenant"),
     re_path(

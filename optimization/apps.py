@@ -22,6 +22,7 @@ class OptimizationConfig(AppConfig):
                 queue="default",
                 task_name="optimization.tasks.household.household_schedule_run_task",
                 description="Day-ahead schedule of a household's heat pump, battery and EV.",
+                is_deadline_bound=True,
             )
         )
         register_job_kind(
@@ -30,6 +31,7 @@ class OptimizationConfig(AppConfig):
                 queue="bidding",
                 task_name="optimization.tasks.bidding.bid_plan_run_task",
                 description="Day-ahead curves, reserve offers and expected schedule of a pool.",
+                is_deadline_bound=True,
             )
         )
         register_job_kind(
@@ -38,5 +40,6 @@ class OptimizationConfig(AppConfig):
                 queue="bidding",
                 task_name="optimization.tasks.bidding.pool_dispatch_run_task",
                 description="Setpoints per heat pump after clearing (cleared volumes, reserves).",
+                is_deadline_bound=True,
             )
         )

@@ -21,13 +21,13 @@ def unauthenticated_response(message: str) -> JsonResponse:
     return response
 
 
-def principal_from_authorization(header: str) -> Principal:
+def principal_from_authorization(header: str, client_ip: str | None = None) -> Principal:
     scheme, _, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not secret.strip() or " " in secret.strip():
         raise AuthenticationError(
             "Invalid Authorization header: expected 'Authorization: Bearer <token>'."
         )
-    return Principal.for_token(api_token_authenticate(secret.strip()))
+    return Principal.for_token(api_token_authenticate(secret.strip(), client_ip=client_ip))
 
 
 def principal_from_session(request) -> Principal:
@@ -57,7 +57,9 @@ class TenantMiddleware:
         request.is_token_request = header is not None
         if header is not None:
             try:
-                request.principal = principal_from_authorization(header)
+                request.principal = principal_from_authorization(
+                    header, getattr(request, "client_ip", None)
+                )
             except AuthenticationError as error:
                 return unauthenticated_response(error.message)
         else:

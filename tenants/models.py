@@ -104,3 +104,36 @@ class ApiToken(TenantScopedModel):
     @property
     def is_active(self) -> bool:
         return not self.is_revoked and not self.is_expired
+
+
+class AuditEvent(TenantScopedModel):
+    """Who did what in a tenant: every mutation, REST write and API-token use, with the ids."""
+
+    class ActorKind(models.TextChoices):
+        USER = "user", "Portal user"
+        API_TOKEN = "api_token", "API token"
+
+    actor_kind = models.CharField(max_length=16, choices=ActorKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    api_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=200, help_text="e-mail or token name and prefix, kept if the actor is deleted"
+    )
+    operation = models.CharField(
+        max_length=200, help_text="e.g. 'mutation poolUpdate', 'query', 'POST /api/v1/telemetry'"
+    )
+    object_ids = models.JSONField(default=list, blank=True, help_text="global ids touched")
+    outcome = models.CharField(max_length=64, help_text="'OK' or the error code")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="audit_tenant_created")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%dT%H:%M:%S} {self.actor_label}: {self.operation}"

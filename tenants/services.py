@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ainergy.common.errors import AuthenticationError, ValidationError
 from tenants import tokens
+from tenants.audit import audit_token_rejected
 from tenants.models import ApiToken, BiddingZone, Membership, Role, Scope, Tenant
 from tenants.selectors import api_token_get, membership_get
 
@@ -172,22 +173,30 @@ def api_token_revoke(*, tenant: Tenant, token_id: int) -> ApiToken:
     return token
 
 
-def api_token_authenticate(secret: str) -> ApiToken:
-    """The active token for ``secret``; AuthenticationError says why not."""
+def api_token_authenticate(secret: str, *, client_ip: str | None = None) -> ApiToken:
+    """The active token for ``secret``; otherwise one AuthenticationError for every reason.
+
+    Malformed, unknown, revoked and expired tokens all get the same answer, so an anonymous
+    caller learns nothing about which tokens exist; uses of revoked or expired tokens go to the
+    tenant's audit log with the reason.
+    """
+    invalid = AuthenticationError("Invalid API token.")
     if not tokens.is_well_formed(secret):
-        raise AuthenticationError("Invalid API token: malformed.")
+        raise invalid
     token = (
         ApiToken.objects.select_related("tenant")
         .filter(token_hash=tokens.hash_token(secret))
         .first()
     )
     if token is None or not token.tenant.is_active:
-        raise AuthenticationError("Invalid API token: unknown.")
+        raise invalid
     now = timezone.now()
-    if token.revoked_at is not None:
-        raise AuthenticationError("Invalid API token: revoked.")
-    if token.expires_at <= now:
-        raise AuthenticationError("Invalid API token: expired.")
+    reason = (
+        "revoked" if token.revoked_at is not None else "expired" if token.expires_at <= now else ""
+    )
+    if reason:
+        audit_token_rejected(token=token, reason=reason, client_ip=client_ip)
+        raise invalid
     throttle = dt.timedelta(seconds=settings.API_TOKEN_LAST_USED_THROTTLE_S)
     if token.last_used_at is None or now - token.last_used_at >= throttle:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

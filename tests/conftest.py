@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import pytest
 
+pytest_plugins = ["tests.jobs.fixtures"]  # real worker / relay processes for integration tests
+
 
 def pytest_configure(config):
     if os.environ.get("CI") == "true":
@@ -19,6 +21,15 @@ def pytest_configure(config):
             raise pytest.UsageError("CI=true requires DATABASE_URL pointing at PostgreSQL")
         if not os.environ.get("REDIS_URL"):
             raise pytest.UsageError("CI=true requires REDIS_URL pointing at Redis")
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings):
+    """Each test counts requests, costs and login failures in its own Redis namespace, so the
+    limits are real in every test without one test's traffic spilling into the next."""
+    import uuid
+
+    settings.RATE_LIMIT_KEY_PREFIX = f"test:{uuid.uuid4().hex[:12]}:rl:"
 
 
 @dataclass
@@ -37,9 +48,16 @@ class GraphQLClient:
         )
 
     def execute(self, query: str, variables: dict | None = None) -> dict:
+        """The response body without ``extensions.cost`` (the caller's budget moves with every
+        request; tests/graphql/test_cost_and_rejection.py checks it through ``post``)."""
         response = self.post(query, variables)
         assert response.status_code == 200, response.content
-        return response.json()
+        body = response.json()
+        extensions = body.get("extensions", {})
+        extensions.pop("cost", None)
+        if not extensions:
+            body.pop("extensions", None)
+        return body
 
 
 @pytest.fixture

@@ -109,6 +109,12 @@ def join_path(prefix: str, field: str) -> str:
     return f"{prefix}{field}" if field.startswith("[") else f"{prefix}.{field}"
 
 
+class PayloadTooLargeError(ApplicationError):
+    """A request body over the configured limit (HTTP 413)."""
+
+    code = "PAYLOAD_TOO_LARGE"
+
+
 class NotFoundError(ApplicationError):
     """The object does not exist *or* belongs to another tenant (same message for both)."""
 

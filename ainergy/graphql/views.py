@@ -3,10 +3,16 @@
 Bearer tokens skip CSRF (a cross-site page cannot set the header); portal sessions are
 CSRF-checked on every non-GET request. A caller with neither gets ``UNAUTHENTICATED`` (HTTP 401),
 a session without a valid CSRF token ``PERMISSION_DENIED`` naming CSRF (HTTP 403) — both as JSON.
+
+Cheap rejection before any GraphQL work: the anonymous check above (nothing in the schema is
+public, introspection included), then a query string over ``GRAPHQL_MAX_GET_BYTES`` (414) or a
+document over ``GRAPHQL_MAX_DOCUMENT_BYTES`` (413) is refused before it is parsed; strawberry's
+plain-text HTTP errors (bad JSON, wrong content type, mutation over GET) are answered as JSON.
 """
 
 from __future__ import annotations
 
+from cross_web import HTTPException
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -80,7 +86,30 @@ class ApiGraphQLView(GraphQLView):
                     return graphql_error_response(
                         CSRF_MESSAGE, PermissionDeniedError.code, 403, reason=f"CSRF: {reason}"
                     )
+        if len(request.META.get("QUERY_STRING", "")) > settings.GRAPHQL_MAX_GET_BYTES:
+            return graphql_error_response(
+                f"Query string over {settings.GRAPHQL_MAX_GET_BYTES} bytes; use POST.",
+                "DOCUMENT_TOO_LARGE",
+                414,
+                limit=settings.GRAPHQL_MAX_GET_BYTES,
+            )
         return super().dispatch(request, *args, **kwargs)
+
+    def run(self, request, *args, **kwargs):
+        try:
+            return super().run(request, *args, **kwargs)
+        except HTTPException as error:
+            code = "DOCUMENT_TOO_LARGE" if error.status_code == 413 else "BAD_REQUEST"
+            return graphql_error_response(error.reason, code, error.status_code)
+
+    def parse_http_body(self, request):
+        data = super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            if len((item.query or "").encode()) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
+                raise HTTPException(
+                    413, f"GraphQL document over {settings.GRAPHQL_MAX_DOCUMENT_BYTES} bytes."
+                )
+        return data
 
 
 def graphql_view():

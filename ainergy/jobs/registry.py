@@ -1,7 +1,9 @@
 """Job kinds: which queue each runs on and which Celery task runs it.
 
 One queue per job kind family, so a long sizing study cannot starve day-ahead bidding before
-gate closure. Apps register their kinds in ``AppConfig.ready``.
+gate closure. Deadline-bound kinds (day-ahead bids, dispatch, household schedules) go first: the
+relay admits them before other pending jobs and the broker hands them out first. Apps register
+their kinds in ``AppConfig.ready``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from ainergy.common.errors import ValidationError
 
 QUEUES = ("default", "forecasting", "bidding", "sizing", "ingestion")
+DEADLINE_PRIORITY = 0
+NORMAL_PRIORITY = 6
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,12 @@ class JobKind:
     task_name: str
     description: str = ""
     max_retries: int = 3
+    is_deadline_bound: bool = False  # must finish before a market gate closes
+
+    @property
+    def priority(self) -> int:
+        """Broker priority (Redis: 0 is served first)."""
+        return DEADLINE_PRIORITY if self.is_deadline_bound else NORMAL_PRIORITY
 
 
 _KINDS: dict[str, JobKind] = {}

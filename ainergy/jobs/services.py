@@ -1,7 +1,11 @@
-"""Job lifecycle: enqueue after commit, execute with a status guard, record the outcome.
+"""Job lifecycle: enqueue through the outbox, execute with a status guard and a heartbeat,
+record the outcome.
 
-Delivery is at-least-once (``acks_late``), so ``job_execute`` is idempotent: it only starts a job
-that is still ``queued`` and only finishes one that is still ``running``. Cancellation is
+Delivery is at-least-once (``acks_late``, the relay's reaper), so ``job_execute`` is idempotent:
+it only starts a job that is still ``queued`` and only finishes the attempt it claimed (a fenced
+update on ``attempts``), so a worker that was presumed dead cannot overwrite its successor.
+While a runner works, a thread beats every ``JOB_HEARTBEAT_INTERVAL_S``; the relay requeues a
+running job whose heartbeat is older than ``JOB_HEARTBEAT_STALE_S``. Cancellation is
 cooperative: a queued job never starts, a running job stops at its next progress report.
 """
 
@@ -11,6 +15,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,13 +23,13 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from ainergy.common import events
 from ainergy.common.errors import ApplicationError, TransientError, ValidationError
-from ainergy.jobs.models import Job, JobStatus
+from ainergy.jobs.models import Job, JobOutbox, JobStatus, OutboxState
+from ainergy.jobs.outbox import outbox_kick, routing_queue
 from ainergy.jobs.registry import get_job_kind
 from ainergy.jobs.selectors import job_get
 
@@ -32,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 
 class JobCancelled(Exception):
-    """Raised inside a runner when its job was cancelled meanwhile."""
+    """Raised inside a runner when its job was cancelled, or taken over by another worker."""
 
 
 @dataclass
@@ -43,11 +48,13 @@ class JobContext:
 
     def report_progress(self, fraction: float, message: str = "") -> None:
         fraction = min(max(float(fraction), 0.0), 1.0)
-        updated = Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(
+        updated = _claimed(self.job).update(
             progress_fraction=fraction, progress_message=message[:300], heartbeat_at=timezone.now()
         )
         if not updated:
-            raise JobCancelled(f"job {self.job.pk} is no longer running")
+            raise JobCancelled(
+                f"job {self.job.pk} is no longer running as attempt {self.job.attempts}"
+            )
         self.job.progress_fraction = fraction
         self.job.progress_message = message[:300]
         events.job_changed(self.job.pk)  # GraphQL subscribers (best effort)
@@ -56,18 +63,19 @@ class JobContext:
 Runner = Callable[[JobContext], dict[str, Any] | None]
 
 
-def _dispatch(job: Job) -> None:
-    task = import_string(get_job_kind(job.kind).task_name)
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        task.apply(args=[job.pk], task_id=job.celery_task_id)
-    else:
-        queue = f"{settings.JOB_QUEUE_PREFIX}{job.queue}"
-        task.apply_async(args=[job.pk], queue=queue, task_id=job.celery_task_id)
+def _claimed(job: Job):
+    """The job row while it is still running as the attempt this worker claimed."""
+    return Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
+
+
+def _kick_after_commit(job: Job) -> None:
+    queue = routing_queue(job.queue)
+    transaction.on_commit(lambda: outbox_kick(tenant_id=job.tenant_id, queue=queue))
 
 
 @transaction.atomic
 def job_enqueue(*, tenant, kind: str, parameters: dict | None = None, created_by=None) -> Job:
-    """Create a queued job and send it to its queue once the transaction commits."""
+    """Create a queued job and its outbox row; it is published once the transaction commits."""
     spec = get_job_kind(kind)
     job = Job.objects.create(
         tenant=tenant,
@@ -77,7 +85,15 @@ def job_enqueue(*, tenant, kind: str, parameters: dict | None = None, created_by
         created_by=created_by,
         celery_task_id=str(uuid.uuid4()),
     )
-    transaction.on_commit(lambda: _dispatch(job))
+    JobOutbox.objects.create(
+        tenant=tenant,
+        job=job,
+        queue=routing_queue(spec.queue),
+        priority=spec.priority,
+        state=OutboxState.PENDING,
+        available_at=job.created_at,
+    )
+    _kick_after_commit(job)
     return job
 
 
@@ -93,6 +109,8 @@ def job_cancel(*, tenant, job_id: int) -> Job:
     job.finished_at = timezone.now()
     job.progress_message = "cancelled"
     job.save(update_fields=["status", "finished_at", "progress_message"])
+    JobOutbox.objects.filter(job=job).delete()  # frees the tenant's slot on the queue
+    _kick_after_commit(job)
     return job
 
 
@@ -103,7 +121,8 @@ def _start(job_id: int) -> Job | str:
     """Claim a job: a queued one, or a running one whose worker stopped beating (crashed).
 
     Returns the claimed job, or the status that made it unclaimable (``BUSY`` while another
-    worker still beats on it, e.g. a duplicate delivery after a visibility time-out).
+    worker still beats on it, e.g. a duplicate delivery after a visibility time-out; if that
+    worker dies, the relay requeues the job).
     """
     now = timezone.now()
     stale_before = now - dt.timedelta(seconds=settings.JOB_HEARTBEAT_STALE_S)
@@ -139,8 +158,13 @@ def _start(job_id: int) -> Job | str:
 
 
 def _finish(job: Job, **fields) -> bool:
+    """Record the outcome of the claimed attempt and free the tenant's slot on the queue."""
     fields.setdefault("finished_at", timezone.now())
-    finished = bool(Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**fields))
+    with transaction.atomic():
+        finished = bool(_claimed(job).update(**fields))
+        if finished:
+            JobOutbox.objects.filter(job_id=job.pk).delete()
+            _kick_after_commit(job)
     if finished:
         events.job_changed(job.pk)  # GraphQL subscribers (best effort)
     return finished
@@ -162,30 +186,78 @@ def _fail(job: Job, error: BaseException) -> None:
     )
 
 
+def _retry_later(job: Job, error: TransientError) -> bool:
+    """Put the job back in the outbox with exponential back-off; the relay publishes it."""
+    delay = dt.timedelta(seconds=settings.JOB_RETRY_BACKOFF_S * 2 ** (job.attempts - 1))
+    with transaction.atomic():
+        requeued = _claimed(job).update(
+            status=JobStatus.QUEUED,
+            heartbeat_at=None,
+            progress_message=f"retrying after transient error: {error.message}"[:300],
+        )
+        if requeued:
+            JobOutbox.objects.filter(job_id=job.pk).update(
+                state=OutboxState.PENDING,
+                available_at=timezone.now() + delay,
+                last_error=f"transient: {error.message}"[:300],
+            )
+            _kick_after_commit(job)
+    return bool(requeued)
+
+
+class _Heartbeat:
+    """Beats on the claimed attempt from a thread while the runner works (GIL-releasing solver
+    calls included), so a dead worker is told apart from a slow job within seconds."""
+
+    def __init__(self, job: Job) -> None:
+        self._job = job
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"job-{job.pk}-heartbeat")
+
+    def __enter__(self) -> _Heartbeat:
+        # In-process (eager) runs share the caller's transaction; a second connection would
+        # wait on its row locks, and nothing reaps eager jobs anyway.
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=settings.JOB_HEARTBEAT_INTERVAL_S + 5)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(settings.JOB_HEARTBEAT_INTERVAL_S):
+                if not _claimed(self._job).update(heartbeat_at=timezone.now()):
+                    return  # finished, cancelled or taken over
+        except Exception:
+            logger.exception("job %s: heartbeat failed", self._job.pk)
+        finally:
+            connection.close()  # this thread's own connection
+
+
 def job_execute(job_id: int, runner: Runner, task=None) -> str:
-    """Run ``runner`` for a queued job and record the outcome; returns the final status."""
+    """Run ``runner`` for a queued job and record the outcome; returns the final status.
+
+    ``task`` is the Celery task delivering it (its request id goes to the log).
+    """
     job = _start(job_id)
     if isinstance(job, str):
-        if job == BUSY and task is not None:
-            # Another worker holds it; look again once its heartbeat would have gone stale.
-            raise task.retry(countdown=settings.JOB_HEARTBEAT_STALE_S, max_retries=None)
+        if job == BUSY:
+            delivery = getattr(getattr(task, "request", None), "id", None)
+            logger.info("job %s: duplicate delivery %s while it runs; dropped", job_id, delivery)
         return job
     context = JobContext(job=job)
     try:
-        summary = runner(context) or {}
+        with _Heartbeat(job):
+            summary = runner(context) or {}
     except JobCancelled:
         return JobStatus.CANCELLED
     except TransientError as error:
         spec = get_job_kind(job.kind)
-        if task is not None and job.attempts <= spec.max_retries:
-            Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-                status=JobStatus.QUEUED,
-                progress_message=f"retrying after transient error: {error.message}"[:300],
-            )
-            countdown = settings.JOB_RETRY_BACKOFF_S * 2 ** (job.attempts - 1)
-            raise task.retry(
-                countdown=countdown, max_retries=spec.max_retries, exc=error
-            ) from error
+        if job.attempts <= spec.max_retries and _retry_later(job, error):
+            return JobStatus.QUEUED
         _fail(job, error)
         return JobStatus.FAILED
     except Exception as error:

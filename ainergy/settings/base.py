@@ -64,11 +64,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ainergy.common.middleware.ClientIpRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware.TenantMiddleware",
+    "ainergy.common.middleware.PrincipalRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -109,6 +111,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = ["tenants.auth.ThrottledModelBackend"]  # login throttling + lockout
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -154,7 +157,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 50 * 60  # [s] solver and fit limits sit below this
 CELERY_TASK_TIME_LIMIT = 55 * 60  # [s] hard kill; must stay below the visibility timeout
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}  # [s]
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,  # [s] above the hard time limit: no redelivery of live tasks
+    "socket_connect_timeout": 5,  # [s] a dead broker fails fast instead of hanging
+    "socket_timeout": 30,  # [s] a half-open connection is dropped (kombu's advice)
+}
+CELERY_TASK_IGNORE_RESULT = True  # outcomes live on the Job row; nothing reads Celery results
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # [s] (soft, hard) time limit per task, i.e. per job kind. The soft limit raises inside the task
 # (the job fails with a readable reason); the hard one kills the worker child. Solver limits in
@@ -192,12 +200,36 @@ GRAPHQL_MAX_DEPTH = 10
 GRAPHQL_MAX_ALIASES = 15
 GRAPHQL_MAX_TOKENS = 2000
 GRAPHQL_MAX_PAGE_SIZE = 100
+# Cheap rejection before validation and execution (ainergy/graphql/limits.py, views.py).
+GRAPHQL_MAX_DOCUMENT_BYTES = 65_536  # [bytes] the query text (the parser also stops at 2000 tokens)
+GRAPHQL_MAX_GET_BYTES = 4_096  # [bytes] query string of a GET request
+GRAPHQL_MAX_FIELDS = 500  # field selections per document, fragments expanded
+GRAPHQL_MAX_REPEATED_FIELDS = 5  # selections of one response key in one selection set
+GRAPHQL_MAX_COST = 100_000  # objects one operation may return (see limits.py)
+GRAPHQL_COST_BUDGET_PER_MINUTE = int(os.environ.get("GRAPHQL_COST_BUDGET_PER_MINUTE", "300000"))
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)  # off in production unless set
 
 # --- API tokens ---------------------------------------------------------------------------
 API_TOKEN_PREFIX = "ain"
 API_TOKEN_DEFAULT_LIFETIME_DAYS = 90
 API_TOKEN_MAX_LIFETIME_DAYS = 366
 API_TOKEN_LAST_USED_THROTTLE_S = 60  # [s] last_used_at is written at most this often
+
+# --- Rate limits and login throttling (counters in Redis; in memory without REDIS_URL) ------
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMIT_KEY_PREFIX = os.environ.get("RATE_LIMIT_KEY_PREFIX", "ainergy:rl:")
+RATE_LIMIT_PER_IP_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_IP_PER_MINUTE", "600"))
+RATE_LIMIT_PER_CALLER_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_CALLER_PER_MINUTE", "300"))
+# all tokens and users of one tenant together (a hostile tenant can mint many tokens)
+RATE_LIMIT_PER_TENANT_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_TENANT_PER_MINUTE", "1200"))
+# Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For.
+RATE_LIMIT_TRUSTED_PROXY_COUNT = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXY_COUNT", "0"))
+RATE_LIMIT_REDIS_TIMEOUT_S = 0.25  # [s] per counter round trip; unreachable -> fail open
+RATE_LIMIT_REDIS_RETRY_S = 10  # [s] after a Redis error, counters are skipped this long
+LOGIN_FAILURES_PER_ACCOUNT = 5  # wrong passwords for one account within the window -> locked
+LOGIN_FAILURES_PER_IP = 20  # wrong passwords from one address, any accounts -> locked
+LOGIN_FAILURE_WINDOW_S = 15 * 60  # [s]
+LOGIN_LOCKOUT_S = 15 * 60  # [s] even the right password is refused meanwhile
 
 LOGGING = {
     "version": 1,
@@ -209,14 +241,27 @@ LOGGING = {
 
 # --- Jobs ---------------------------------------------------------------------------------
 JOB_RETRY_BACKOFF_S = 2  # [s] first retry delay of a transient failure; doubles per attempt
-# [s] a running job whose heartbeat (start or progress report) is older is taken over by a
-# redelivered message: its worker died (acks_late + reject_on_worker_lost requeue it).
-JOB_HEARTBEAT_STALE_S = int(os.environ.get("JOB_HEARTBEAT_STALE_S", "300"))
+# A thread beats on each running job every JOB_HEARTBEAT_INTERVAL_S; the relay requeues a running
+# job whose heartbeat is older than JOB_HEARTBEAT_STALE_S (its worker died): takeover within
+# stale + relay interval, well under a minute, instead of the broker's visibility timeout.
+JOB_HEARTBEAT_INTERVAL_S = float(os.environ.get("JOB_HEARTBEAT_INTERVAL_S", "5"))  # [s]
+JOB_HEARTBEAT_STALE_S = float(os.environ.get("JOB_HEARTBEAT_STALE_S", "30"))  # [s]
+JOB_MAX_ATTEMPTS = 5  # a job that loses its worker this often fails (WORKER_LOST), no loop
+# Per-tenant concurrency on the shared queues: a tenant's jobs beyond its limit wait in the
+# outbox, so another tenant's job waits for at most one job of each other tenant. Keep each
+# limit at or below the worker concurrency of that queue.
+JOB_TENANT_CONCURRENCY_DEFAULT = 1
+JOB_TENANT_CONCURRENCY: dict[str, int] = {}  # per queue, e.g. {"ingestion": 2}
+JOB_RELAY_INTERVAL_S = 1.0  # [s] relay pass: publish due outbox rows, reap dead workers' jobs
+JOB_PUBLISH_TIMEOUT_S = 2.0  # [s] one bounded attempt to reach the broker per publish
+JOB_PUBLISH_CIRCUIT_OPEN_S = 10.0  # [s] after a failed publish, requests leave jobs to the relay
+JOB_PUBLISH_MAX_BACKOFF_S = 30  # [s] cap of the relay's back-off per job while the broker is down
 JOB_QUEUE_PREFIX = os.environ.get("JOB_QUEUE_PREFIX", "")  # isolates test runs on a shared Redis
 
 # --- Time series --------------------------------------------------------------------------
 TIMESERIES_MAX_POINTS_PER_REQUEST = 50_000  # API batches (GraphQL, REST); bulk imports chunk
 TIMESERIES_MAX_POINTS_PER_QUERY = 20_000  # values one GraphQL query may return
+TIMESERIES_MAX_POINTS_SCANNED = 500_000  # raw values one aggregation (dailyValues) may read
 TELEMETRY_MAX_READINGS_PER_REQUEST = 5_000  # device batches
 # TimescaleDB only (ainergy/timeseries/timescale.py; applied by every `migrate`):
 TIMESCALEDB_COMPRESS_AFTER_DAYS = int(os.environ.get("TIMESCALEDB_COMPRESS_AFTER_DAYS") or 30)
@@ -230,6 +275,8 @@ if TIMESCALEDB_TELEMETRY_RETENTION_DAYS is not None and TIMESCALEDB_TELEMETRY_RE
     raise ImproperlyConfigured("TIMESCALEDB_TELEMETRY_RETENTION_DAYS must be at least 2 (days)")
 TIMESCALEDB_AGGREGATE_REFRESH_DAYS = 7  # [d] the aggregate refresh policy's window
 REST_MAX_BODY_BYTES = 5 * 1024 * 1024  # [bytes] device payloads; bulk data goes through imports
+# Django refuses larger bodies before any view (answered as JSON 413 on the API paths).
+DATA_UPLOAD_MAX_MEMORY_SIZE = REST_MAX_BODY_BYTES
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")  # Fernet keys, newest first
 
 # --- Connectors and periodic fetches ------------------------------------------------------

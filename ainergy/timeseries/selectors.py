@@ -187,6 +187,17 @@ def observations_daily(
             ),
         )
         return result
+    # the raw path reads every value: bounded
+    scanned = (end - start).total_seconds() / 60 / series.resolution_minutes
+    limit = settings.TIMESERIES_MAX_POINTS_SCANNED
+    if scanned > limit:
+        days = int(limit * series.resolution_minutes / (24 * 60))
+        raise ValidationError(
+            "last_day",
+            f"the range holds up to {int(scanned)} values of this "
+            f"{series.resolution_minutes}-minute series; at most {limit} per query "
+            f"(about {days} days)",
+        )
     raw = observations_frame(series, start, end)
     days = raw.index.tz_convert(LOCAL_TZ).date
     grouped = raw.groupby(days)["value"]

@@ -169,8 +169,11 @@ def _csv_literal(value) -> str:
         return "\\N"
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
-    text = str(value)
-    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+    if isinstance(value, int | float | np.number):
+        return str(value)
+    # Text is always quoted: an unquoted \N is NULL in COPY's CSV format, and \r or \n would
+    # end the row.
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def _db_value(value):
@@ -260,11 +263,16 @@ class SeriesBatch:
     points: list[Mapping[str, Any]]
 
 
+SOURCE_MAX_CHARS = 120  # Observation.source
+
+
 @transaction.atomic
 def observations_ingest(
     *, tenant, batches: Iterable[SeriesBatch], source: str, field: str = "batches"
 ) -> list[WriteResult]:
     """API path: validate every point of every batch, then write them all or nothing."""
+    if not source or len(source) > SOURCE_MAX_CHARS or not source.isprintable():
+        raise ValidationError("source", f"1 to {SOURCE_MAX_CHARS} printable characters")
     batches = list(batches)
     total = sum(len(batch.points) for batch in batches)
     if total > settings.TIMESERIES_MAX_POINTS_PER_REQUEST:

@@ -65,8 +65,12 @@ def telemetry_ingest(*, tenant, readings: Any, source: str = "device") -> dict:
         if not isinstance(reading, Mapping):
             raise ValidationError(where, "expected an object")
         device_id = reading.get("device_id")
+        if not isinstance(device_id, str):
+            raise ValidationError(
+                f"{where}.device_id", f"expected a string, got {type(device_id).__name__}"
+            )
         if device_id not in pumps:
-            raise ValidationError(f"{where}.device_id", f"unknown device {device_id!r}")
+            raise ValidationError(f"{where}.device_id", f"unknown device {device_id[:100]!r}")
         if "time" not in reading:
             raise ValidationError(f"{where}.time", "missing")
         time = parse_time(reading["time"], f"{where}.time")
@@ -80,7 +84,7 @@ def telemetry_ingest(*, tenant, readings: Any, source: str = "device") -> dict:
         seen[(device_id, time)] = position
         unknown = set(reading) - {"device_id", "time", *MEASUREMENTS}
         if unknown:
-            raise ValidationError(f"{where}.{sorted(unknown)[0]}", "unknown measurement")
+            raise ValidationError(f"{where}.{sorted(unknown)[0][:100]}", "unknown measurement")
         present = [name for name in MEASUREMENTS if name in reading]
         if not present:
             raise ValidationError(where, f"no measurement; give one of {', '.join(MEASUREMENTS)}")

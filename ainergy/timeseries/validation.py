@@ -14,15 +14,33 @@ import pandas as pd
 from ainergy.common.errors import ValidationError
 from ainergy.timeseries.kinds import get_kind
 
+# Times the platform stores: a wide margin around any market, weather or meter data, and inside
+# pandas' nanosecond range (years 1677-2262), so grid arithmetic cannot overflow.
+EARLIEST_TIME = pd.Timestamp("1900-01-01", tz="UTC")
+LATEST_TIME = pd.Timestamp("2200-01-01", tz="UTC")
+
+
+def check_time_range(stamp: pd.Timestamp, field: str) -> pd.Timestamp:
+    if not EARLIEST_TIME <= stamp < LATEST_TIME:
+        raise ValidationError(
+            field,
+            f"{stamp.isoformat()} is outside the supported range "
+            f"[{EARLIEST_TIME.date()}, {LATEST_TIME.date()})",
+        )
+    return stamp
+
 
 def parse_time(value: Any, field: str) -> pd.Timestamp:
-    """A tz-aware UTC timestamp from an ISO string or datetime; naive or garbled is an error."""
+    """A tz-aware UTC timestamp from an ISO string or datetime; naive, garbled or outside the
+    supported range is an error."""
     if isinstance(value, pd.Timestamp | dt.datetime):
         stamp = pd.Timestamp(value)
     elif isinstance(value, str):
+        if len(value) > 64:
+            raise ValidationError(field, f"not a timestamp ({len(value)} characters)")
         try:
             stamp = pd.Timestamp(value)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             raise ValidationError(field, f"unparsable timestamp {value!r}") from None
     else:
         raise ValidationError(field, f"expected an ISO-8601 timestamp, got {type(value).__name__}")
@@ -30,16 +48,20 @@ def parse_time(value: Any, field: str) -> pd.Timestamp:
         raise ValidationError(field, f"unparsable timestamp {value!r}")
     if stamp.tzinfo is None:
         raise ValidationError(field, "naive timestamp; give a UTC offset (e.g. 'Z' or '+01:00')")
-    return stamp.tz_convert("UTC")
+    return check_time_range(stamp.tz_convert("UTC"), field)
 
 
 def parse_value(value: Any, field: str) -> float:
     if isinstance(value, bool) or value is None:
         raise ValidationError(field, f"expected a number, got {value!r}")
+    if isinstance(value, str) and len(value) > 64:
+        raise ValidationError(field, f"expected a number, got a {len(value)}-character string")
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise ValidationError(field, f"expected a number, got {value!r}") from None
+    except OverflowError:
+        raise ValidationError(field, "not a finite number (too large)") from None
     if not math.isfinite(number):
         raise ValidationError(field, f"not a finite number ({value!r})")
     return number
@@ -122,6 +144,10 @@ def validate_frame(
     if times.tz is None:
         raise ValidationError(f"{field}.time", "naive timestamps; give tz-aware UTC times")
     times = times.tz_convert("UTC")
+    outside = (times < EARLIEST_TIME) | (times >= LATEST_TIME)
+    if outside.any():
+        position = int(outside.argmax())
+        check_time_range(times[position], f"{field}.time[{position}]")
     values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():

@@ -84,7 +84,7 @@ class SizingStudy(TenantScopedModel, HouseholdInputs):
         help_text="{daily_energy_kwh, arrival_local_hour, departure_local_hour, "
         "alternative_charging_price_eur_per_kwh, alternative_co2_intensity_g_per_kwh}",
     )
-    representative_day_count = models.PositiveIntegerField(default=12)
+    representative_day_count = models.PositiveIntegerField(default=16)
     pareto_point_count = models.PositiveIntegerField(default=5)
     # results
     design = models.JSONField(null=True, blank=True)

@@ -10,7 +10,12 @@ from ainergy.assets.models import Site
 from ainergy.common.errors import NotFoundError
 from ainergy.jobs.models import JobStatus
 from ainergy.timeseries.models import Observation, Series
-from optimization.models import HouseholdSchedule, HouseholdSchedulePeriod, SizingStudy
+from optimization.models import (
+    GridCompany,
+    HouseholdSchedule,
+    HouseholdSchedulePeriod,
+    SizingStudy,
+)
 
 
 def site_get(tenant, site_id: int) -> Site:
@@ -85,3 +90,8 @@ def series_last_time(series: Series) -> dt.datetime | None:
         .values_list("time", flat=True)
         .first()
     )
+
+
+def grid_company_list() -> QuerySet[GridCompany]:
+    """Grid companies with stored tariffs (public data, the same for every tenant)."""
+    return GridCompany.objects.order_by("code")

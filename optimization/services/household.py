@@ -77,6 +77,17 @@ def _check_range(field: str, value: float | None, low: float, high: float) -> No
         raise ValidationError(field, f"must be between {low:g} and {high:g}, got {value:g}")
 
 
+def _jsonable(value: Any) -> Any:
+    """Plain JSON values (dates as ISO strings) of a nested input."""
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def _series(tenant, field: str, series_id: int | None) -> Series | None:
     """A series visible to the tenant (own or public) of the kind ``field`` needs."""
     if series_id is None:
@@ -150,8 +161,8 @@ def _common_inputs(
     if tariff_table is not None:
         if grid_company is not None:
             raise ValidationError("grid_company", "give either grid_company or tariff_table")
-        tariff_table_from_dict(tariff_table)  # names the bad path, e.g. tariff_table.vat
-        table = dict(tariff_table)
+        table = _jsonable(tariff_table)
+        tariff_table_from_dict(table)  # names the bad path, e.g. tariff_table.vat
     else:
         named = grid_company if grid_company is not None else site.grid_tariff_code
         if not named:
@@ -260,7 +271,7 @@ def sizing_study_request(
     co2_intensity_g_per_kwh: float | None = None,
     co2_price_eur_per_tonne: float = 0.0,
     unserved_heat_penalty_eur_per_kwh: float | None = None,
-    representative_day_count: int = 12,
+    representative_day_count: int = 16,
     pareto_point_count: int = 5,
     created_by=None,
 ) -> SizingStudy:
@@ -475,6 +486,7 @@ def sizing_study_run(context: JobContext) -> dict[str, Any]:
     context.report_progress(0.2, "selecting representative days")
     blocks = representative_blocks(problem)
     context.report_progress(0.3, f"sizing on {len(blocks.dates)} representative days")
+    notes.append(blocks.description)
     result = solve_sizing(problem, blocks, assumptions=tuple(notes))
     summary = sizing_summary(result)
     front = []

@@ -9,6 +9,7 @@ from ainergy.graphql.context import Info
 from ainergy.graphql.permissions import MANAGE, READ, RequireAuthenticated
 from tenants.graphql.types import (
     ApiTokenType,
+    AuditEventType,
     GrantEnum,
     MembershipType,
     MeType,
@@ -55,4 +56,9 @@ class Query:
     )
     api_tokens: Connection[ApiTokenType] = strawberry_django.connection(
         extensions=[MANAGE], description="The tenant's API tokens (owners only)."
+    )
+    audit_events: Connection[AuditEventType] = strawberry_django.connection(
+        extensions=[MANAGE],
+        description="The tenant's audit log, newest first (owners only): every mutation, "
+        "API-token and REST call, with ids and outcome.",
     )

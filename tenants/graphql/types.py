@@ -5,7 +5,7 @@ import strawberry_django
 from strawberry import auto, relay
 
 from ainergy.graphql.context import scope_to_tenant
-from ainergy.graphql.vocabulary import choices_enum, graphql_enum
+from ainergy.graphql.vocabulary import choices_enum, describe, graphql_enum
 from ainergy.markets.graphql.enums import BiddingZoneEnum
 from tenants import models
 
@@ -160,3 +160,71 @@ class ApiTokenCreatePayload:
 @strawberry.type(description="The result of removing a membership.")
 class MembershipDeletePayload:
     deleted_id: strawberry.ID = strawberry.field(description="Global id of the removed membership.")
+
+
+AuditActorKindEnum = choices_enum(
+    "AuditActorKind",
+    "Who acted in an audit event.",
+    models.AuditEvent.ActorKind,
+    {
+        "USER": "A person logged in to the portal.",
+        "API_TOKEN": "An API token (the token may since have been revoked or deleted).",
+    },
+)
+
+
+@strawberry_django.filter_type(models.AuditEvent, lookups=False)
+class AuditEventFilter:
+    """Narrow the audit log; all given conditions must hold."""
+
+    operation: str | None = strawberry_django.filter_field(
+        description="Exactly this operation, e.g. 'mutation poolUpdate'."
+    )
+    outcome: str | None = strawberry_django.filter_field(
+        description="Exactly this outcome: 'OK' or an error code such as 'PERMISSION_DENIED'."
+    )
+    actor_kind: AuditActorKindEnum | None = strawberry_django.filter_field(  # type: ignore[valid-type]
+        description="Only events of this kind of actor."
+    )
+
+
+@strawberry_django.type(
+    models.AuditEvent,
+    name="AuditEvent",
+    filters=AuditEventFilter,
+    description="One audited action in the tenant: a mutation, an API-token call or a REST "
+    "call, or a revoked/expired token presented. Newest first.",
+)
+class AuditEventType(relay.Node):
+    actor_kind: AuditActorKindEnum = _f("Who acted: a portal user or an API token.")  # type: ignore[valid-type]
+    actor_label: auto = _f(
+        "The user's e-mail, or the token's name and non-secret prefix and last four."
+    )
+    operation: auto = _f(
+        "What was done: 'mutation <field>', 'query <fields>', '<METHOD> <path>' or "
+        "'authenticate' (a revoked or expired token)."
+    )
+    outcome: auto = _f("'OK' or the error code the caller got (see ErrorCode).")
+    client_ip: str | None = _f("The caller's address as the server saw it; null if unknown.")
+    created_at: auto = _f("When it happened (UTC).")
+
+    @strawberry_django.field(
+        only=["object_ids"], description="Global ids named in the arguments or returned."
+    )
+    def object_ids(self, root: models.AuditEvent) -> list[strawberry.ID]:
+        return [strawberry.ID(item) for item in root.object_ids]
+
+    @strawberry_django.field(
+        only=["api_token_id"], description="The token that acted; null for users or if deleted."
+    )
+    def api_token_id(self, root: models.AuditEvent) -> strawberry.ID | None:
+        if root.api_token_id is None:
+            return None
+        return strawberry.ID(str(relay.GlobalID("ApiToken", str(root.api_token_id))))
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return scope_to_tenant(queryset, info)
+
+
+describe(AuditEventFilter, "Narrow the audit log; all given conditions must hold.")

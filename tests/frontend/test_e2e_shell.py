@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.jobs.test_worker_integration import wait_for, worker  # noqa: F401 (fixture)
+from tests.jobs.fixtures import wait_for  # the `worker` fixture comes from tests/conftest.py
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -149,7 +149,7 @@ def test_jobs_centre_shows_live_progress_cancel_and_failure(
     open_portal,
     tenant,
     member_of,
-    worker,  # noqa: F811
+    worker,
 ):
     from ainergy.jobs.diagnostics import diagnostic_parameters
     from ainergy.jobs.services import job_enqueue

@@ -87,7 +87,8 @@ def test_session_with_csrf_token_is_served(tenant, db):
         "/graphql", QUERY, content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert response.status_code == 200
-    assert response.json() == {"data": {"me": {"kind": "USER"}}}
+    assert response.json()["data"] == {"me": {"kind": "USER"}}
+    assert "errors" not in response.json()
 
 
 def test_several_issues_become_one_error_each():

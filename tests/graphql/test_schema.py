@@ -15,6 +15,7 @@ def test_committed_schema_matches_the_code():
 # Short reference lists and time-value lists that are bounded by their own arguments.
 BOUNDED_LISTS = {
     "biddingZones",
+    "gridCompanies",  # Danish grid companies with stored tariffs (a few dozen at most)
     "marketProducts",
     "technologyCatalogue",
     "seriesValues",

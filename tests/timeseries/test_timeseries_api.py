@@ -151,4 +151,4 @@ def test_series_list_metadata_is_one_query_per_page(client, tenant):
         )
     assert len(body["data"]["seriesList"]["edges"]) == 6
     # token lookup + last-used update + the page with its count
-    assert len(queries.captured_queries) == 3
+    assert len(queries.captured_queries) == 4  # + the audit record of the token's use

@@ -29,6 +29,18 @@ ErrorCodeEnum = graphql_enum(
         "WORKER_LOST": ("WORKER_LOST", "The worker running a job disappeared."),
         "APPLICATION_ERROR": ("APPLICATION_ERROR", "Another domain failure; see the message."),
         "INTERNAL": ("INTERNAL", "An unexpected error (a bug); details are logged."),
+        "COST_LIMIT": ("COST_LIMIT", "The query's cost is over the limit; `cost`, `limit`."),
+        "RATE_LIMITED": (
+            "RATE_LIMITED",
+            "Too many requests or too much query cost per minute; retry after `retryAfterS`.",
+        ),
+        "DOCUMENT_TOO_COMPLEX": (
+            "DOCUMENT_TOO_COMPLEX",
+            "Too many (or too often repeated) fields in the document; `limit`.",
+        ),
+        "DOCUMENT_TOO_LARGE": ("DOCUMENT_TOO_LARGE", "The document or query string is too long."),
+        "PAYLOAD_TOO_LARGE": ("PAYLOAD_TOO_LARGE", "The request body is over the limit [bytes]."),
+        "BAD_REQUEST": ("BAD_REQUEST", "The HTTP request is not a GraphQL request."),
     },
 )
 

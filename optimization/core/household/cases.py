@@ -483,7 +483,7 @@ def sizing_case_from_dict(case: Mapping[str, Any], base_dir: Path) -> SizingCase
         unserved_heat_penalty_eur_per_kwh=None
         if penalty is None
         else _number(case, "unserved_heat_penalty_eur_per_kwh", ""),
-        representative_day_count=int(_number(case, "representative_days", "", 12.0)),
+        representative_day_count=int(_number(case, "representative_days", "", 16.0)),
         time_limit_s=_number(case, "time_limit_s", "", 120.0),
     )
     return SizingCase(

@@ -101,7 +101,7 @@ def run_size(case_path: str) -> dict[str, Any]:
         "data": _round(prepared - started, 3),
         "optimisation": _round(finished - prepared, 3),
     }
-    output["assumptions"] = list(case.assumptions)
+    output["assumptions"] = [*case.assumptions, blocks.description]
     return output
 
 

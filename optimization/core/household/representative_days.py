@@ -1,7 +1,12 @@
-"""Reduce a year of hourly series to weighted representative days (k-medoids + peak day).
+"""Reduce a year of hourly series to weighted representative days.
 
-Method
-------
+Two methods. :func:`cost_matched_representative_days` (what sizing uses) clusters the days on
+what they cost a set of probe designs and weights the representatives so that every probe's
+full-year operating cost is reproduced exactly; :func:`select_representative_days` clusters on
+the days' hourly profiles.
+
+Profile method
+--------------
 1. Split the year into local (Europe/Copenhagen) days; each day gets a feature vector of its
    24 local hours per series (23-hour days repeat the hour before the gap, 25-hour days drop the
    repeated hour — for the features only), each series scaled by its yearly standard deviation.
@@ -39,6 +44,7 @@ class DayBlocks:
     lengths: np.ndarray
     weights: np.ndarray
     dates: tuple[dt.date, ...]
+    description: str = ""
 
     @property
     def period_index(self) -> np.ndarray:
@@ -174,4 +180,151 @@ def select_representative_days(
         lengths=days.lengths[chosen_array],
         weights=np.asarray(weights)[order],
         dates=tuple(days.dates[i] for i in chosen_array),
+    )
+
+
+def matched_weights(
+    features: np.ndarray, totals: np.ndarray, counts: np.ndarray, fixed: np.ndarray
+) -> np.ndarray:
+    """Weights closest to the cluster sizes that reproduce the year's totals exactly.
+
+    Parameters
+    ----------
+    features : numpy.ndarray
+        (representatives, features): each representative day's value of every feature.
+    totals : numpy.ndarray
+        (features,): the feature summed over every day of the year.
+    counts : numpy.ndarray
+        Cluster sizes (the weights without matching).
+    fixed : numpy.ndarray
+        Booleans: representatives whose weight stays at its count (the peak day).
+
+    Notes
+    -----
+    min Σ_k (w_k − n_k)²/n_k  s.t.  Σ_k w_k·f_kj = F_j for every feature j, w ≥ 0,
+    w_k = n_k for fixed k; solved in closed form (w = n + N·Aᵀλ) with an active set that
+    drops representatives whose weight would turn negative. Where the totals cannot all be met
+    the least-squares compromise is returned, rescaled so that the first total (the number of
+    days, a column of ones) still holds exactly.
+    """
+    a = np.asarray(features, dtype=float).T  # (features, representatives)
+    b = np.asarray(totals, dtype=float) - a[:, fixed] @ counts[fixed]
+    scale = np.where(np.abs(b) > 0, np.abs(b), 1.0)
+    a, b = a / scale[:, None], b / scale
+    active = ~fixed
+    weights = counts.astype(float).copy()
+    for _ in range(len(counts) + 1):
+        spread = np.where(active, counts, 0.0)
+        gram = (a * spread) @ a.T
+        rhs = b - a @ np.where(active, counts, 0.0)
+        multipliers = np.linalg.lstsq(gram, rhs, rcond=None)[0]
+        trial = np.where(active, counts + spread * (a.T @ multipliers), 0.0)
+        weights = np.where(fixed, counts, trial)
+        if (weights >= 0).all():
+            break
+        active &= weights > 0
+    weights = np.maximum(weights, 0.0)
+    free = ~fixed & (weights > 0)
+    if free.any():
+        target = float(totals[0] - features[fixed, 0] @ counts[fixed])
+        weights[free] *= target / float(features[free, 0] @ weights[free])
+    return weights
+
+
+def cost_matched_representative_days(
+    period_start_utc: pd.DatetimeIndex,
+    day_costs: np.ndarray,
+    count: int,
+    peak_series: np.ndarray,
+    extra_day_totals: np.ndarray | None = None,
+    seed: int = 0,
+) -> DayBlocks:
+    """Representative days chosen and weighted by what the days cost a set of probe designs.
+
+    Parameters
+    ----------
+    period_start_utc : pandas.DatetimeIndex
+        Hourly tz-aware UTC index of the year.
+    day_costs : numpy.ndarray
+        (local days, probes): operating cost of every local day of the year for each probe
+        design [EUR], e.g. from a daily-cyclic full-year run with the design fixed.
+    count : int
+        Number of representative days including the peak day.
+    peak_series : numpy.ndarray
+        Hourly series whose highest-total (24-hour) day is kept with weight 1 (heat demand:
+        the heat pump and backup are sized for the coldest day).
+    extra_day_totals : numpy.ndarray, optional
+        (local days, k) further daily quantities to reproduce (e.g. heat demand [kWh]).
+    seed : int
+        Seed of the k-means++ initialisation (deterministic).
+
+    Notes
+    -----
+    1. Standardise every probe's day costs; k-means (k-means++ seeding) on the 24-hour days;
+       every cluster is represented by its member closest to the cluster's mean cost vector.
+    2. Weights: :func:`matched_weights` so that Σ_k w_k = days in the year and, for every probe
+       j, Σ_k w_k·C_kj = Σ_d C_dj (each probe's full-year operating cost), and the extra totals.
+    The probes' annual operating costs are thereby exact; designs between the probes inherit a
+    small error (see docs/benchmarks.md), far below that of profile clustering with the same
+    number of days, because the days' costs vary much more than their profiles suggest.
+    """
+    days = local_day_blocks(period_start_utc)
+    n = len(days.starts)
+    costs = np.asarray(day_costs, dtype=float)
+    if costs.shape[0] != n:
+        raise ValidationError(
+            "day_costs", f"expected one row per local day ({n}), got {costs.shape[0]}"
+        )
+    if not 2 <= count <= n:
+        raise ValidationError("representative_days", f"must be between 2 and {n}")
+    features = (costs - costs.mean(axis=0)) / np.where(
+        costs.std(axis=0) > 0, costs.std(axis=0), 1.0
+    )
+    totals = np.array(
+        [peak_series[s : s + k].sum() for s, k in zip(days.starts, days.lengths, strict=True)]
+    )
+    full_day = days.lengths == 24
+    peak_day = int(np.argmax(np.where(full_day, totals, -np.inf)))
+    others = np.setdiff1d(np.arange(n), [peak_day])
+    candidates = others[full_day[others]]
+    centres = _kmeans(features[candidates], count - 1, seed)
+    labels = ((features[others][:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+    chosen, sizes = [], []
+    for k in range(count - 1):
+        members = others[labels == k]
+        if len(members) == 0:
+            continue
+        pool = np.intersect1d(members, candidates)
+        pool = pool if len(pool) else candidates
+        mean = features[members].mean(axis=0)
+        chosen.append(int(pool[((features[pool] - mean) ** 2).sum(axis=1).argmin()]))
+        sizes.append(float(len(members)))
+    chosen.append(peak_day)
+    sizes.append(1.0)
+    chosen_array = np.asarray(chosen)
+    columns = [np.ones(n), *costs.T]
+    if extra_day_totals is not None:
+        columns += list(np.asarray(extra_day_totals, dtype=float).reshape(n, -1).T)
+    matrix = np.column_stack(columns)
+    fixed = np.zeros(len(chosen_array), dtype=bool)
+    fixed[-1] = True
+    weights = matched_weights(matrix[chosen_array], matrix.sum(axis=0), np.asarray(sizes), fixed)
+    residual = matrix[chosen_array].T @ weights - matrix.sum(axis=0)
+    keep = weights > 1e-9
+    order = np.argsort(chosen_array[keep])
+    picked = chosen_array[keep][order]
+    probe_error = np.abs(residual[1 : 1 + costs.shape[1]]) / np.maximum(
+        np.abs(costs.sum(axis=0)), 1e-9
+    )
+    return DayBlocks(
+        starts=days.starts[picked],
+        lengths=days.lengths[picked],
+        weights=weights[keep][order],
+        dates=tuple(days.dates[i] for i in picked),
+        description=(
+            f"{len(picked)} representative days (the peak-heat day {days.dates[peak_day]} kept) "
+            f"chosen by k-means on the day costs of {costs.shape[1]} probe designs; weights "
+            f"reproduce each probe's full-year operating cost within "
+            f"{100 * float(probe_error.max(initial=0.0)):.3g} % and sum to {weights.sum():.2f} days"
+        ),
     )

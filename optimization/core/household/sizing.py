@@ -21,6 +21,8 @@ from ainergy.common.timegrid import LOCAL_TZ
 from optimization.core.household._lp import LinearProgram, LpSolution, explain_infeasibility
 from optimization.core.household.representative_days import (
     DayBlocks,
+    cost_matched_representative_days,
+    local_day_blocks,
     select_representative_days,
 )
 from optimization.core.household.tariffs import (
@@ -83,7 +85,7 @@ class SizingProblem:
     tariff_year: int | None = None
     co2_price_eur_per_tonne: float = 0.0
     unserved_heat_penalty_eur_per_kwh: float | None = None
-    representative_day_count: int = 12
+    representative_day_count: int = 16
     time_limit_s: float = 120.0
 
 
@@ -95,6 +97,17 @@ class HouseholdDesign:
     pv_kwp: float
     battery_energy_kwh: float
     battery_power_kw: float
+    has_ev_charger: bool
+
+
+@dataclass(frozen=True)
+class DiscreteChoice:
+    """The yes/no part of a design; sizes stay free (one LP per choice: the full-year sizing
+    reference enumerates them)."""
+
+    heat_pump_name: str
+    has_pv: bool
+    has_battery: bool
     has_ev_charger: bool
 
 
@@ -116,6 +129,7 @@ class SizingResult:
     solve_time_s: float
     status: str
     assumptions: tuple[str, ...] = field(default_factory=tuple)
+    operating_cost_by_block_eur: np.ndarray | None = None
 
     @property
     def capex_total_eur(self) -> float:
@@ -255,13 +269,37 @@ def _prepare(problem: SizingProblem, blocks: DayBlocks) -> _Data:
 
 
 def add_design_variables(
-    program: LinearProgram, problem: SizingProblem, fixed: HouseholdDesign | None
+    program: LinearProgram,
+    problem: SizingProblem,
+    fixed: HouseholdDesign | None,
+    choice: DiscreteChoice | None = None,
 ) -> dict[str, np.ndarray]:
-    """Investment decisions: one-of-n heat pump, PV kWp, battery kWh/kW, EV charger (binary)."""
+    """Investment decisions: one-of-n heat pump, PV kWp, battery kWh/kW, EV charger (binary).
+
+    ``fixed`` fixes everything; ``choice`` fixes the binaries and leaves the sizes free.
+    """
     catalogue = problem.catalogue
     m = len(catalogue.heat_pumps)
+    names = [hp.name for hp in catalogue.heat_pumps]
+    if choice is not None:
+        if choice.heat_pump_name not in names:
+            raise ValidationError(
+                "choice.heat_pump_name", f"not in the catalogue: {choice.heat_pump_name!r}"
+            )
+        pick = (np.array(names) == choice.heat_pump_name).astype(float)
+        pv, bat = float(choice.has_pv), float(choice.has_battery)
+        ev = float(choice.has_ev_charger and problem.ev is not None)
+        battery = catalogue.battery
+        return {
+            "heat_pump_choice": program.add_variables(m, pick, pick, is_integral=True),
+            "pv_kwp": program.add_variables(1, 0.0, catalogue.pv.max_kwp * pv),
+            "pv_installed": program.add_variables(1, pv, pv, is_integral=True),
+            "battery_energy": program.add_variables(1, 0.0, battery.max_energy_kwh * bat),
+            "battery_power": program.add_variables(1, 0.0, battery.max_power_kw * bat),
+            "battery_installed": program.add_variables(1, bat, bat, is_integral=True),
+            "ev_charger": program.add_variables(1, ev, ev, is_integral=True),
+        }
     if fixed is not None:
-        names = [hp.name for hp in catalogue.heat_pumps]
         if fixed.heat_pump_name not in names:
             raise ValidationError(
                 "design.heat_pump_name", f"not in the catalogue: {fixed.heat_pump_name!r}"
@@ -598,12 +636,13 @@ def build_sizing_model(
     emissions_cap_kg: float | None = None,
     cost_weight: float = 1.0,
     emissions_weight_eur_per_kg: float | None = None,
+    choice: DiscreteChoice | None = None,
 ) -> tuple[LinearProgram, _SizingColumns, _Data]:
     """Assemble the sizing MILP over ``blocks`` (see module docstring)."""
     validate_sizing_problem(problem)
     data = _prepare(problem, blocks)
     program = LinearProgram()
-    design = add_design_variables(program, problem, fixed_design)
+    design = add_design_variables(program, problem, fixed_design, choice)
     columns = add_operation_variables(program, problem, data, design)
     add_investment_constraints(program, problem, columns)
     add_capacity_constraints(program, problem, data, columns)
@@ -687,6 +726,22 @@ def extract_sizing_result(
     )
     unserved = np.zeros(len(w)) if c.unserved is None else np.maximum(x[c.unserved], 0.0)
     emissions = float(sum(coef @ x[cols] for cols, coef in _emission_terms(problem, data, c)))
+    # Operating cost of each block, unweighted [EUR per block]: bill + penalties + EV elsewhere.
+    period_cost = (
+        data.prices.import_eur_per_kwh * grid_import
+        - data.prices.export_eur_per_kwh * grid_export
+        + (problem.unserved_heat_penalty_eur_per_kwh or 0.0) * unserved
+    )
+    block_of_period = np.repeat(np.arange(len(blocks.starts)), blocks.lengths)
+    by_block = np.bincount(block_of_period, weights=period_cost, minlength=len(blocks.starts))
+    if problem.ev is not None:
+        group_block = np.zeros(len(elsewhere), dtype=int)
+        group_block[data.ev_group] = block_of_period
+        by_block += np.bincount(
+            group_block,
+            weights=elsewhere * problem.ev.alternative_charging_price_eur_per_kwh,
+            minlength=len(blocks.starts),
+        )
     return SizingResult(
         design=design,
         capex_eur_per_year=capex,
@@ -699,14 +754,77 @@ def extract_sizing_result(
         unserved_heat_kwh=float(w @ unserved),
         blocks=blocks,
         objective_eur=solution.objective,
+        operating_cost_by_block_eur=by_block,
         solve_time_s=solution.wall_time_s,
         status=solution.status,
         assumptions=assumptions,
     )
 
 
-def representative_blocks(problem: SizingProblem) -> DayBlocks:
-    """Representative days of the problem's year (clustered on heat, price, PV, temperature)."""
+def probe_designs(problem: SizingProblem) -> tuple[HouseholdDesign, ...]:
+    """Designs spanning the catalogue, used to choose and weight representative days.
+
+    The smallest and the largest heat pump without PV or battery; the largest with the most
+    PV, with the largest battery, and with both (the charger whenever there is an EV).
+    """
+    catalogue = problem.catalogue
+    pumps = sorted(catalogue.heat_pumps, key=lambda hp: hp.heat_capacity_kw)
+    charger = problem.ev is not None
+    battery = catalogue.battery
+    kwh = battery.max_energy_kwh
+    kw = min(battery.max_power_kw, battery.max_c_rate_per_h * kwh)
+    pv = catalogue.pv.max_kwp
+    large = pumps[-1].name
+    designs = [
+        HouseholdDesign(pumps[0].name, 0.0, 0.0, 0.0, charger),
+        HouseholdDesign(large, 0.0, 0.0, 0.0, charger),
+        HouseholdDesign(large, pv, 0.0, 0.0, charger),
+        HouseholdDesign(large, 0.0, kwh, kw, charger),
+        HouseholdDesign(large, pv, kwh, kw, charger),
+    ]
+    unique: list[HouseholdDesign] = []
+    for design in designs:
+        if design not in unique and (design.pv_kwp > 0 or pv > 0 or design == designs[0]):
+            unique.append(design)
+    return tuple(unique)
+
+
+def representative_blocks(problem: SizingProblem, seed: int = 0) -> DayBlocks:
+    """Representative days of the problem's year, chosen and weighted on the day costs of the
+    :func:`probe_designs` (see :func:`cost_matched_representative_days`).
+
+    Every probe is run over the whole year in daily-cyclic days with its design fixed (one LP
+    each); a probe that cannot meet a hard heat demand is left out.
+    """
+    year = problem.year
+    days = local_day_blocks(year.period_start_utc)
+    costs = []
+    for design in probe_designs(problem):
+        try:
+            result = solve_sizing(problem, days, fixed_design=design)
+        except InfeasibleError:
+            continue
+        costs.append(result.operating_cost_by_block_eur)
+    if not costs:
+        raise InfeasibleError(
+            "no probe design can meet the heat demand over the year",
+            {"constraint_family": "heat_demand", "periods": []},
+        )
+    heat = np.asarray(year.heat_demand_kw, dtype=float)
+    heat_per_day = np.add.reduceat(heat, days.starts)
+    return cost_matched_representative_days(
+        year.period_start_utc,
+        np.column_stack(costs),
+        problem.representative_day_count,
+        peak_series=heat,
+        extra_day_totals=heat_per_day[:, None],
+        seed=seed,
+    )
+
+
+def profile_representative_blocks(problem: SizingProblem) -> DayBlocks:
+    """Representative days clustered on hourly profiles (heat, spot, PV, temperature) and
+    weighted by cluster size: the earlier method, kept for comparison."""
     year = problem.year
     return select_representative_days(
         year.period_start_utc,
@@ -729,6 +847,7 @@ def solve_sizing(
     cost_weight: float = 1.0,
     emissions_weight_eur_per_kg: float | None = None,
     assumptions: tuple[str, ...] = (),
+    choice: DiscreteChoice | None = None,
 ) -> SizingResult:
     """Size (or, with ``fixed_design``, evaluate) a household over weighted day blocks.
 
@@ -752,7 +871,13 @@ def solve_sizing(
     """
     blocks = representative_blocks(problem) if blocks is None else blocks
     program, columns, data = build_sizing_model(
-        problem, blocks, fixed_design, emissions_cap_kg, cost_weight, emissions_weight_eur_per_kg
+        problem,
+        blocks,
+        fixed_design,
+        emissions_cap_kg,
+        cost_weight,
+        emissions_weight_eur_per_kg,
+        choice=choice,
     )
     solution = program.solve(problem.time_limit_s, relative_gap=1e-5)
     if not solution.is_feasible:

@@ -340,13 +340,15 @@ def _dso_series(
             if gap.any() and not is_supplement:
                 label = f" (charge {code})" if code else ""
                 raise ValidationError(
-                    "tariff_table.dso_tariff", f"no rate{label} valid on local date {dates[gap][0]}"
+                    "tariff_table.dso_tariff_dkk_per_kwh",
+                    f"no rate{label} valid on local date {dates[gap][0]}",
                 )
             covered |= ~gap
             total += np.where(gap, 0.0, values)
         if not covered.all():
             raise ValidationError(
-                "tariff_table.dso_tariff", f"no rate valid on local date {dates[~covered][0]}"
+                "tariff_table.dso_tariff_dkk_per_kwh",
+                f"no rate valid on local date {dates[~covered][0]}",
             )
         return total, np.full(n, "", dtype=object)
     months = np.array([d.month for d in dates])

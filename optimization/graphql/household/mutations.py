@@ -2,13 +2,19 @@ from __future__ import annotations
 
 import strawberry
 
+from ainergy.assets.graphql.types import SiteType
 from ainergy.graphql.context import Info
 from ainergy.graphql.crud import input_data
 from ainergy.graphql.permissions import WRITE
-from optimization.graphql.household.inputs import HouseholdScheduleInput, SizingStudyInput
+from optimization.graphql.household.inputs import (
+    HouseholdScheduleInput,
+    SiteGridCompanyInput,
+    SizingStudyInput,
+)
 from optimization.graphql.household.types import HouseholdScheduleType, SizingStudyType
 from optimization.selectors.household import household_schedule_get, sizing_study_get
 from optimization.services import household as services
+from optimization.services.household_tariffs import site_grid_company_set
 
 
 @strawberry.type
@@ -34,3 +40,11 @@ class Mutation:
             tenant=info.context.tenant, created_by=info.context.principal.user, **input_data(input)
         )
         return household_schedule_get(info.context.tenant, schedule.pk)
+
+    @strawberry.mutation(
+        extensions=[WRITE],
+        description="Name the grid company of a site; its household schedules and sizing "
+        "studies are then billed with that company's stored tariffs.",
+    )
+    def household_site_grid_company_set(self, info: Info, input: SiteGridCompanyInput) -> SiteType:
+        return site_grid_company_set(tenant=info.context.tenant, **input_data(input))

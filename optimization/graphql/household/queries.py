@@ -9,8 +9,16 @@ from ainergy.graphql.connection import Connection
 from ainergy.graphql.context import Info
 from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import READ
-from optimization.graphql.household.types import HouseholdScheduleType, SizingStudyType
-from optimization.selectors.household import household_schedule_get, sizing_study_get
+from optimization.graphql.household.types import (
+    GridCompanyType,
+    HouseholdScheduleType,
+    SizingStudyType,
+)
+from optimization.selectors.household import (
+    grid_company_list,
+    household_schedule_get,
+    sizing_study_get,
+)
 
 
 @strawberry.type
@@ -37,3 +45,10 @@ class Query:
         id: Annotated[strawberry.ID, strawberry.argument(description="The schedule's id.")],
     ) -> HouseholdScheduleType:
         return household_schedule_get(info.context.tenant, decode_id(id, "HouseholdSchedule"))
+
+    @strawberry.field(
+        extensions=[READ],
+        description="Grid companies whose household tariffs are stored (public data), by code.",
+    )
+    def grid_companies(self) -> list[GridCompanyType]:
+        return list(grid_company_list())

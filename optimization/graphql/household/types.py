@@ -17,6 +17,7 @@ from ainergy.graphql.vocabulary import describe
 from ainergy.jobs.graphql.types import JobType
 from ainergy.timeseries.graphql.enums import SeriesKindEnum
 from optimization import models
+from optimization.graphql.household.enums import StorageFormulationEnum, TerminalEnergyModeEnum
 
 
 @strawberry.type
@@ -114,6 +115,89 @@ class RepresentativeDay:
     weight_days: float
 
 
+@strawberry.type(
+    description="Who gets the money of a bill [DKK]: spot + supplier markup + DSO tariff + "
+    "Energinet tariffs + elafgift + VAT − export revenue = total."
+)
+class BillSplitDkk:
+    spot_dkk: float = strawberry.field(description="Day-ahead spot price of the energy [DKK].")
+    supplier_markup_dkk: float = strawberry.field(description="Supplier's markup [DKK].")
+    dso_tariff_dkk: float = strawberry.field(description="Grid company's tariff [DKK].")
+    energinet_tariff_dkk: float = strawberry.field(
+        description="Energinet transmission and system tariffs [DKK]."
+    )
+    electricity_tax_dkk: float = strawberry.field(description="Elafgift [DKK].")
+    vat_dkk: float = strawberry.field(description="VAT (moms) [DKK].")
+    export_revenue_dkk: float = strawberry.field(
+        description="Paid to the household for sold surplus [DKK]."
+    )
+    total_dkk: float = strawberry.field(description="Net bill [DKK].")
+
+
+def _bill_split(data: dict | None) -> BillSplitDkk | None:
+    if not data:
+        return None
+    return BillSplitDkk(**{f"{key}_dkk": float(value) for key, value in data.items()})
+
+
+@strawberry.type(description="Price-list codes of one charge and the dates they cover.")
+class TariffCoverage:
+    charge_type_code: str = strawberry.field(description="The charge's code.")
+    valid_from: dt.date = strawberry.field(description="First local date with a stored price.")
+    valid_to: dt.date | None = strawberry.field(
+        description="First local date without one; null = open-ended."
+    )
+    is_verified: bool = strawberry.field(
+        description="False when some stored price could not be checked against its source."
+    )
+
+
+@strawberry_django.type(
+    models.GridCompany,
+    name="GridCompany",
+    description="A Danish grid company (DSO) whose household tariff is stored (public data).",
+)
+class GridCompanyType:
+    code: str = strawberry.field(description="Short name to choose it by, e.g. n1.")
+    name: str = strawberry.field(description="Company name.")
+    gln_number: str = strawberry.field(description="Global Location Number.")
+    price_area: str = strawberry.field(description="DK1 or DK2.")
+    charge_type_codes: list[str] = strawberry.field(
+        description="Price-list codes of its household (C) tariff."
+    )
+    supplement_charge_type_codes: list[str] = strawberry.field(
+        description="Codes that add where they have entries (e.g. a rebate)."
+    )
+    source: str = strawberry.field(description="Where the GLN and the codes come from.")
+
+    @strawberry_django.field(
+        only=["gln_number", "charge_type_codes", "supplement_charge_type_codes"],
+        description="Dates the stored prices cover, per charge code.",
+    )
+    def coverage(self, root: models.GridCompany) -> list[TariffCoverage]:
+        codes = [*root.charge_type_codes, *root.supplement_charge_type_codes]
+        entries = models.GridTariffPrice.objects.filter(
+            gln_number=root.gln_number, charge_type="D03", charge_type_code__in=codes
+        )
+        result = []
+        for code in codes:
+            mine = [entry for entry in entries if entry.charge_type_code == code]
+            if not mine:
+                continue
+            ends = [entry.valid_to_at for entry in mine]
+            result.append(
+                TariffCoverage(
+                    charge_type_code=code,
+                    valid_from=min(e.valid_from_at for e in mine).astimezone(LOCAL_TZ).date(),
+                    valid_to=None
+                    if any(end is None for end in ends)
+                    else max(ends).astimezone(LOCAL_TZ).date(),
+                    is_verified=all(entry.is_verified for entry in mine),
+                )
+            )
+        return result
+
+
 @strawberry.type
 class ScheduleCost:
     """Bill of the delivery day [EUR]; ``total`` is net of export revenue."""
@@ -182,6 +266,15 @@ class SizingStudyType(relay.Node):
     tariff_year: auto
     discount_rate_fraction: auto
     heat_storage_kwh: auto
+    grid_company: GridCompanyType | None = strawberry_django.field(
+        description="Whose stored tariffs built the bill; null when a tariff table was given."
+    )
+    export_fee_dkk_per_kwh: float = strawberry_django.field(
+        description="Supplier's fee on sold surplus [DKK/kWh]."
+    )
+    supplier_markup_dkk_per_kwh: float = strawberry_django.field(
+        description="Supplier's markup on spot [DKK/kWh excl. VAT]."
+    )
 
     @strawberry_django.field(only=["ev"], description="The car's need; null without a car.")
     def ev(self, root: models.SizingStudy) -> EvDemand | None:
@@ -288,6 +381,31 @@ class HouseholdSchedulePeriodType(relay.Node):
     export_price_eur_per_kwh: auto
     cost_eur: auto
 
+    @strawberry_django.field(
+        only=[
+            "spot_dkk",
+            "supplier_markup_dkk",
+            "dso_tariff_dkk",
+            "energinet_tariff_dkk",
+            "electricity_tax_dkk",
+            "vat_dkk",
+            "export_revenue_dkk",
+            "cost_dkk",
+        ],
+        description="The period's bill by who gets the money [DKK].",
+    )
+    def bill_dkk(self, root: models.HouseholdSchedulePeriod) -> BillSplitDkk:
+        return BillSplitDkk(
+            spot_dkk=root.spot_dkk,
+            supplier_markup_dkk=root.supplier_markup_dkk,
+            dso_tariff_dkk=root.dso_tariff_dkk,
+            energinet_tariff_dkk=root.energinet_tariff_dkk,
+            electricity_tax_dkk=root.electricity_tax_dkk,
+            vat_dkk=root.vat_dkk,
+            export_revenue_dkk=root.export_revenue_dkk,
+            total_dkk=root.cost_dkk,
+        )
+
     @strawberry_django.field(only=["start_at"])
     def start_local(self, root: models.HouseholdSchedulePeriod) -> str:
         """Start on the Europe/Copenhagen clock, ISO 8601 with its UTC offset."""
@@ -328,8 +446,61 @@ class HouseholdScheduleType(relay.Node):
     def building(self, root: models.HouseholdSchedule) -> Building | None:
         return _typed(Building, root.building)
 
+    grid_company: GridCompanyType | None = strawberry_django.field(
+        description="Whose stored tariffs built the bill; null when a tariff table was given."
+    )
+    export_fee_dkk_per_kwh: float = strawberry_django.field(
+        description="Supplier's fee on sold surplus [DKK/kWh]."
+    )
+    supplier_markup_dkk_per_kwh: float = strawberry_django.field(
+        description="Supplier's markup on spot [DKK/kWh excl. VAT]."
+    )
     battery_initial_energy_kwh: auto
+    battery_terminal_energy_kwh: float | None = strawberry_django.field(
+        description="Battery energy targeted for the end of the day [kWh]; null = the initial."
+    )
+
+    @strawberry_django.field(
+        only=["battery_terminal_energy_mode"], description="How the battery meets its target."
+    )
+    def battery_terminal_energy_mode(
+        self, root: models.HouseholdSchedule
+    ) -> TerminalEnergyModeEnum:  # type: ignore[valid-type]
+        return TerminalEnergyModeEnum(root.battery_terminal_energy_mode)
+
     heat_store_initial_energy_kwh: auto
+    heat_store_terminal_energy_kwh: float | None = strawberry_django.field(
+        description="Tank energy targeted for the end of the day [kWh]; null = the initial."
+    )
+
+    @strawberry_django.field(
+        only=["heat_store_terminal_energy_mode"], description="How the tank meets its target."
+    )
+    def heat_store_terminal_energy_mode(
+        self, root: models.HouseholdSchedule
+    ) -> TerminalEnergyModeEnum:  # type: ignore[valid-type]
+        return TerminalEnergyModeEnum(root.heat_store_terminal_energy_mode)
+
+    @strawberry_django.field(
+        only=["storage_formulation"],
+        description="LP, or MILP where binaries were needed; null until the job has succeeded.",
+    )
+    def storage_formulation(self, root: models.HouseholdSchedule) -> StorageFormulationEnum | None:  # type: ignore[valid-type]
+        return (
+            StorageFormulationEnum(root.storage_formulation) if root.storage_formulation else None
+        )
+
+    binary_period_count: int | None = strawberry_django.field(
+        description="Periods that needed a no-simultaneous charge/discharge binary."
+    )
+
+    @strawberry_django.field(
+        only=["cost_dkk"],
+        description="The day's bill by who gets the money [DKK]; null until the job has succeeded.",
+    )
+    def bill_dkk(self, root: models.HouseholdSchedule) -> BillSplitDkk | None:
+        return _bill_split(root.cost_dkk)
+
     co2_intensity_g_per_kwh: auto
     co2_price_eur_per_tonne: auto
     unserved_heat_penalty_eur_per_kwh: auto

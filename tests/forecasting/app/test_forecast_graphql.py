@@ -283,11 +283,12 @@ def test_runs_list_with_a_fixed_number_of_queries_and_only_the_tenants_runs(
     with CaptureQueriesContext(connection) as queries:
         data = client.execute(RUNS)["data"]
     # then: token lookup + count-free page of runs with series and job joined + regressors
+    # + the audit record of the token's use
     nodes = [edge["node"] for edge in data["forecastRuns"]["edges"]]
     assert [(n["series"]["key"], n["status"], n["job"]["status"]) for n in nodes] == [
         ("flensburg-heat", "SUCCEEDED", "SUCCEEDED")
     ] * 3
-    assert len(queries) == 4
+    assert len(queries) == 5
 
 
 def test_other_tenant_cannot_read_a_run_or_its_values(

@@ -10,12 +10,12 @@ from ainergy.timeseries.models import ForecastValue
 from forecasting.models import ForecastRun
 from forecasting.services import forecast_run_request
 from tests.forecasting.app.conftest import heat_window, utc, write_observations
-from tests.jobs.test_worker_integration import wait_for, worker  # noqa: F401 (fixture)
+from tests.jobs.fixtures import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_forecast_job_runs_on_the_forecasting_queue_of_a_real_worker(worker, make_series):  # noqa: F811
+def test_forecast_job_runs_on_the_forecasting_queue_of_a_real_worker(worker, make_series):
     # given
     series = make_series("worker-heat")
     issued_at = utc(2015, 2, 9, 9)

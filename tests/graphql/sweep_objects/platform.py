@@ -11,6 +11,7 @@ def make(tenant, made: dict) -> dict:
     from ainergy.markets.services import market_account_create
     from ainergy.timeseries.services import series_create
     from ainergy.timeseries.sync import meter_data_authorization_create
+    from tenants.models import AuditEvent
 
     site = asset_create(
         tenant=tenant,
@@ -119,5 +120,13 @@ def make(tenant, made: dict) -> dict:
         ),
         "Series": series_create(
             tenant=tenant, key="secret-heat", kind="heat_demand", resolution_minutes=60, site=site
+        ),
+        "AuditEvent": AuditEvent.objects.create(
+            tenant=tenant,
+            actor_kind="user",
+            actor_label="owner@alpha.dk",
+            operation="mutation siteCreate",
+            object_ids=["U2l0ZTox"],
+            outcome="OK",
         ),
     }

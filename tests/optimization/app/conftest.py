@@ -37,9 +37,35 @@ def _window(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
     return pd.DataFrame({"time": rows["time"], "value": rows[column]})
 
 
+TARIFF_INPUT_KEYS = {
+    "name",
+    "exchange_rate_dkk_per_eur",
+    "dso_tariff_dkk_per_kwh",
+    "energinet_transmission_dkk_per_kwh",
+    "energinet_system_dkk_per_kwh",
+    "electricity_tax_dkk_per_kwh",
+    "vat_fraction",
+    "export_fee_dkk_per_kwh",
+    "supplier_markup_dkk_per_kwh",
+    "source",
+}
+
+
+def _camel(value):
+    from strawberry.utils.str_converters import to_camel_case
+
+    if isinstance(value, dict):
+        return {to_camel_case(key): _camel(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_camel(item) for item in value]
+    return value
+
+
 @pytest.fixture
 def tariff_table() -> dict:
-    return json.loads((ROOT / "docs/examples/household_tariff_n1.json").read_text())
+    """The N1 example table as a GraphQL TariffTableInput (camelCase)."""
+    table = json.loads((ROOT / "docs/examples/household_tariff_n1.json").read_text())
+    return _camel({key: value for key, value in table.items() if key in TARIFF_INPUT_KEYS})
 
 
 @pytest.fixture

@@ -27,11 +27,12 @@ def test_schedule_list_with_periods_runs_a_fixed_number_of_queries(
     # when
     with CaptureQueriesContext(connection) as queries:
         body = client.execute(query)
-    # then: token + last-used update + page (series joined) + sites + jobs + periods; the
-    # tenant-scoped related types (site, job) are prefetched through their get_queryset
+    # then: token + last-used update + page (series joined) + sites + jobs + periods + the
+    # audit record of the token's use; the tenant-scoped related types (site, job) are
+    # prefetched through their get_queryset
     edges = body["data"]["householdSchedules"]["edges"]
     assert [len(edge["node"]["periods"]) for edge in edges] == [2] * count
-    assert len(queries.captured_queries) == 6, [q["sql"] for q in queries.captured_queries]
+    assert len(queries.captured_queries) == 7, [q["sql"] for q in queries.captured_queries]
 
 
 @pytest.mark.parametrize("count", [1, 5])
@@ -53,10 +54,10 @@ def test_sizing_study_list_runs_a_fixed_number_of_queries(tenant, house, token_c
     # when
     with CaptureQueriesContext(connection) as queries:
         body = client.execute(query)
-    # then: token + last-used update + page (series joined) + sites + jobs
+    # then: token + last-used update + page (series joined) + sites + jobs + audit record
     edges = body["data"]["sizingStudies"]["edges"]
     assert [edge["node"]["design"]["heatPump"] for edge in edges] == ["air-water 6 kW"] * count
-    assert len(queries.captured_queries) == 5, [q["sql"] for q in queries.captured_queries]
+    assert len(queries.captured_queries) == 6, [q["sql"] for q in queries.captured_queries]
 
 
 def test_schedules_filter_by_site(tenant, house, token_client):

@@ -3,6 +3,7 @@ comfort requests; bad input; GraphQL reads."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -171,13 +172,19 @@ def test_infeasible_comfort_request_fails_the_job_naming_the_constraint_family(
             "input.building.comfortMaxC",
             "must be above comfort_min_c",
         ),
-        ({"tariffYear": 2026}, "input.tariffTable.dso_tariff", "no rate (charge CD) valid on local date 2026-01-15"),
-        ({"tariffTable": {"name": "x"}}, "input.tariffTable.dso_tariff_dkk_per_kwh", None),
+        ({"tariffYear": 2026}, "input.tariffTable.dsoTariffDkkPerKwh", "no rate (charge CD) valid on local date 2026-01-15"),
+        ("short price list", "input.tariffTable.dsoTariffDkkPerKwh[0].pricesByLocalHour",
+         "expected 24 prices"),
     ],
 )  # fmt: skip
 def test_bad_input_names_the_field_and_writes_nothing(
     tenant, house, tariff_table, token_client, overrides, field, reason
 ):
+    # given
+    if overrides == "short price list":
+        table = copy.deepcopy(tariff_table)
+        table["dsoTariffDkkPerKwh"][0]["pricesByLocalHour"] = [0.1] * 23
+        overrides = {"tariffTable": table}
     # when
     body = token_client(tenant).execute(
         REQUEST, {"input": schedule_input(house, tariff_table, dt.date(2024, 1, 15), **overrides)}

@@ -71,14 +71,17 @@ def test_sizing_request_runs_a_job_reporting_progress_and_stores_the_results(
     # then the job ran on the sizing queue and reported each stage
     requested = body["data"]["sizingStudyRequest"]
     assert requested["job"] == {"kind": "HOUSEHOLD_SIZING", "queue": "sizing", "status": "QUEUED"}
+    study = client.execute(READ, {"id": requested["id"]})["data"]["sizingStudy"]
+    # (a representative whose matched weight is 0 is dropped: at most the 4 asked for)
+    days = len(study["representativeDays"])
+    assert 2 <= days <= 4
     assert progress == [
         (0.05, "loading a year of weather, prices and heat data"),
         (0.2, "selecting representative days"),
-        (0.3, "sizing on 4 representative days"),
+        (0.3, f"sizing on {days} representative days"),
         (0.5, "Pareto front: 2 points"),
         (0.95, "storing results"),
     ]
-    study = client.execute(READ, {"id": requested["id"]})["data"]["sizingStudy"]
     assert (study["job"]["status"], study["job"]["progressFraction"]) == ("SUCCEEDED", 1.0)
     design = study["design"]
     assert design["heatPump"] in {
@@ -112,8 +115,8 @@ def test_sizing_request_runs_a_job_reporting_progress_and_stores_the_results(
         + cost["evChargingElsewhereEur"],
         abs=0.05,
     )
-    assert len(study["representativeDays"]) == 4
-    assert sum(day["weightDays"] for day in study["representativeDays"]) == 365
+    assert sum(day["weightDays"] for day in study["representativeDays"]) == pytest.approx(365)
+    assert any("chosen by k-means on the day costs of" in note for note in study["assumptions"])
     # the Pareto front runs from the cheapest to the cleanest design
     cheapest, cleanest = study["paretoFront"]
     assert cheapest["totalCostEurPerYear"] <= cleanest["totalCostEurPerYear"]
@@ -164,7 +167,7 @@ def test_missing_prices_fail_the_job_naming_the_series(
          "missing; give heat_demand_series_id or annual_heat_demand_kwh"),
         ({"ev": {"dailyEnergyKwh": 8.0, "arrivalLocalHour": 25, "departureLocalHour": 7}},
          "input.ev.arrivalLocalHour", "must be between 0 and 23, got 25"),
-        ({"tariffYear": 2026}, "input.tariffTable.dso_tariff", "no rate (charge CD) valid on local date 2026-01-01"),
+        ({"tariffYear": 2026}, "input.tariffTable.dsoTariffDkkPerKwh", "no rate (charge CD) valid on local date 2026-01-01"),
         ({"solarIrradianceSeriesId": "temperature"}, "input.solarIrradianceSeriesId",
          "expected a solar_irradiance series, got outdoor_temperature"),
     ],

@@ -28,7 +28,7 @@ from optimization.services.household_tariffs import (
     household_tariff_table,
     site_grid_company_set,
 )
-from tests.optimization.app.conftest import ROOT
+from tests.optimization.app.conftest import ROOT, gid
 from tests.optimization.app.test_household_schedule import data_around  # noqa: F401
 from tests.timeseries.connectors.conftest import fake_apis, http, sleeps  # noqa: F401
 
@@ -206,7 +206,7 @@ def test_schedule_uses_the_grid_company_the_site_names(
             {},
             "grid_company",
             "the stored tariffs of TREFOR El-net Øst A/S (trefor-oest) do not cover the period: "
-            "dso_tariff: no rate (charge 46) valid on local date 2024-10-27",
+            "dso_tariff_dkk_per_kwh: no rate (charge 46) valid on local date 2024-10-27",
         ),
         ("n1", {"tariff_table": {"name": "x"}}, "grid_company", "give either"),
         ("n1", {"battery_terminal_energy_mode": "nearly"}, "battery_terminal_energy_mode", None),
@@ -241,3 +241,97 @@ def test_naming_an_unknown_grid_company_changes_nothing(house):
     assert caught.value.field == "grid_company"
     site.refresh_from_db()
     assert site.grid_tariff_code == ""
+
+
+GRID_COMPANIES = """{ gridCompanies { code name glnNumber priceArea chargeTypeCodes
+  coverage { chargeTypeCode validFrom validTo isVerified } } }"""
+
+SET_COMPANY = """mutation($input: SiteGridCompanyInput!) {
+  householdSiteGridCompanySet(input: $input) { id gridTariffCode }
+}"""
+
+SCHEDULE = """mutation($input: HouseholdScheduleInput!) {
+  householdScheduleRequest(input: $input) {
+    id gridCompany { code } batteryTerminalEnergyMode storageFormulation
+    billDkk { spotDkk dsoTariffDkk energinetTariffDkk electricityTaxDkk vatDkk totalDkk }
+    periods { billDkk { spotDkk supplierMarkupDkk dsoTariffDkk energinetTariffDkk
+      electricityTaxDkk vatDkk exportRevenueDkk totalDkk } }
+  }
+}"""
+
+
+def test_graphql_lists_grid_companies_with_the_dates_their_prices_cover(tenant, token_client):
+    body = token_client(tenant).execute(GRID_COMPANIES)
+    companies = {c["code"]: c for c in body["data"]["gridCompanies"]}
+    assert set(companies) == {
+        "cerius",
+        "dinel",
+        "konstant",
+        "n1",
+        "radius",
+        "trefor",
+        "trefor-oest",
+    }
+    assert companies["n1"]["coverage"] == [
+        {"chargeTypeCode": "CD", "validFrom": "2023-01-01", "validTo": "2026-01-01", "isVerified": True},
+        {"chargeTypeCode": "CD R", "validFrom": "2023-01-01", "validTo": "2025-01-01", "isVerified": True},
+    ]  # fmt: skip
+    assert companies["radius"]["coverage"] == []
+
+
+def test_graphql_names_the_grid_company_and_bills_the_day_by_item(
+    tenant,
+    house,
+    data_around,  # noqa: F811
+    token_client,
+    django_capture_on_commit_callbacks,
+):
+    # given the site names N1 through the household API
+    client = token_client(tenant)
+    site_id = gid("Site", house["site"])
+    body = client.execute(SET_COMPANY, {"input": {"siteId": site_id, "gridCompany": "n1"}})
+    assert body["data"]["householdSiteGridCompanySet"] == {"id": site_id, "gridTariffCode": "n1"}
+    data_around(dt.date(2024, 10, 27))
+    schedule = {
+        "siteId": site_id,
+        "deliveryDay": "2024-10-27",
+        "stepMinutes": 60,
+        "temperatureSeriesId": gid("Series", house["temperature"]),
+        "solarIrradianceSeriesId": gid("Series", house["irradiance"]),
+        "annualHeatDemandKwh": 12000.0,
+        "co2IntensityGPerKwh": 150.0,
+        "batteryTerminalEnergyKwh": 5.6,
+        "batteryTerminalEnergyMode": "EXACTLY",
+    }
+    # when a schedule is requested without a tariff table
+    with django_capture_on_commit_callbacks(execute=True):
+        body = client.execute(SCHEDULE, {"input": schedule})
+    # then (read right after the request: the job has not run yet, no bill)
+    requested = body["data"]["householdScheduleRequest"]
+    assert requested["gridCompany"] == {"code": "n1"}
+    assert requested["batteryTerminalEnergyMode"] == "EXACTLY"
+    read = client.execute(
+        "query($id: ID!) { householdSchedule(id: $id) { storageFormulation "
+        "billDkk { totalDkk dsoTariffDkk } periods { billDkk { totalDkk dsoTariffDkk } } } }",
+        {"id": requested["id"]},
+    )["data"]["householdSchedule"]
+    assert read["storageFormulation"] in ("LP", "MILP")
+    periods = read["periods"]
+    assert len(periods) == 25
+    assert sum(p["billDkk"]["totalDkk"] for p in periods) == pytest.approx(
+        read["billDkk"]["totalDkk"], abs=1e-3
+    )
+    assert sum(p["billDkk"]["dsoTariffDkk"] for p in periods) == pytest.approx(
+        read["billDkk"]["dsoTariffDkk"], abs=1e-3
+    )
+
+
+def test_another_tenants_site_cannot_be_given_a_grid_company(
+    tenant, other_tenant, house, token_client
+):
+    body = token_client(other_tenant).execute(
+        SET_COMPANY, {"input": {"siteId": gid("Site", house["site"]), "gridCompany": "n1"}}
+    )
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    house["site"].refresh_from_db()
+    assert house["site"].grid_tariff_code == ""

@@ -6,6 +6,17 @@ from ainergy.timeseries.models import Series
 from tenants.models import Tenant
 
 
+def _located(path: str, error: ApplicationError) -> str:
+    """``<file>, line <n>, column '<name>': <reason>`` for a bad row, else ``<file>: <message>``."""
+    line, column = error.extra.get("line"), error.extra.get("column")
+    reason = error.extra.get("reason", error)
+    if line is not None and column is not None:
+        return f"{path}, line {line}, column {column!r}: {reason}"
+    if line is not None:
+        return f"{path}, line {line}: {reason}"
+    return f"{path}: {error}"
+
+
 class Command(BaseCommand):
     help = (
         "Import observations from a CSV (../shared/data format: time_utc + value columns). "
@@ -24,6 +35,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--local-timezone", help="zone of naive local timestamps, e.g. Europe/Copenhagen"
         )
+        units = parser.add_mutually_exclusive_group()
+        units.add_argument(
+            "--unit-column",
+            help="column holding each row's unit (kW, MW, W, ...): every row is converted to "
+            "the series unit; without it a unit column must match the series unit",
+        )
+        units.add_argument("--unit", help="unit of the whole value column, e.g. MW")
 
     def handle(self, *args, **options):
         tenant = None
@@ -49,9 +67,11 @@ class Command(BaseCommand):
                 time_column=options["time_column"],
                 filters=filters,
                 local_timezone=options["local_timezone"],
+                unit_column=options["unit_column"],
+                unit=options["unit"],
             )
-        except (ApplicationError, OSError) as error:
-            raise CommandError(str(error)) from error
+        except ApplicationError as error:
+            raise CommandError(_located(options["file"], error)) from error
         self.stdout.write(
             f"Imported {result.points_written} points into {series.key} "
             f"({result.first_time.isoformat()} – {result.last_time.isoformat()})."

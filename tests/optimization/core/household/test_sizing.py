@@ -6,7 +6,14 @@ import pytest
 
 from ainergy.common.errors import InfeasibleError
 from ainergy.common.timegrid import delivery_day_periods
-from optimization.core.household.representative_days import DayBlocks, select_representative_days
+from optimization.core.household.profiles import local_year_index
+from optimization.core.household.representative_days import (
+    DayBlocks,
+    cost_matched_representative_days,
+    local_day_blocks,
+    matched_weights,
+    select_representative_days,
+)
 from optimization.core.household.sizing import (
     EvDemand,
     HouseholdDesign,
@@ -268,3 +275,47 @@ def test_representative_days_cover_the_year_and_keep_the_peak_day():
     assert blocks.weights[blocks.dates.index(dt.date(2023, 2, 10))] == 1
     assert (blocks.lengths == 24).all()
     assert blocks.dates == again.dates
+
+
+def test_matched_weights_reproduce_the_totals_by_hand():
+    # given three representatives (feature columns: one day, a cost), sizes 2, 3 and a fixed 1;
+    # the year has 6 days costing 10.5 in total
+    features = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
+    counts = np.array([2.0, 3.0, 1.0])
+    fixed = np.array([False, False, True])
+    # when
+    weights = matched_weights(features, np.array([6.0, 10.5]), counts, fixed)
+    # then w1 + w2 = 5 and w1 + 2 w2 = 7.5 (the fixed day keeps weight 1): 2.5 and 2.5
+    assert weights == pytest.approx([2.5, 2.5, 1.0], abs=1e-12)
+
+
+def test_matched_weights_keep_the_counts_when_they_already_match():
+    features = np.array([[1.0, 4.0], [1.0, 1.0], [1.0, 2.0]])
+    counts = np.array([1.0, 2.0, 3.0])
+    totals = counts @ features
+    weights = matched_weights(features, totals, counts, np.zeros(3, dtype=bool))
+    assert weights == pytest.approx(counts, abs=1e-12)
+
+
+def test_cost_matched_days_reproduce_every_probe_cost_and_keep_the_peak_day():
+    # given a year of local days with two probes' day costs and a heat series peaking on 1 Feb
+    index = local_year_index(2023)
+    days = local_day_blocks(index)
+    n = len(days.starts)
+    day_number = np.arange(n)
+    costs = np.column_stack(
+        [10 + 5 * np.cos(2 * np.pi * day_number / n), 3 + np.sin(day_number / 7.0) ** 2]
+    )
+    heat = np.ones(len(index))
+    peak = days.starts[31]
+    heat[peak : peak + 24] = 5.0
+    # when
+    blocks = cost_matched_representative_days(index, costs, 10, heat)
+    # then weights sum to the days of the year and reproduce each probe's annual cost
+    positions = [days.dates.index(d) for d in blocks.dates]
+    assert blocks.weights.sum() == pytest.approx(365.0, abs=1e-9)
+    assert blocks.weights @ costs[positions] == pytest.approx(costs.sum(axis=0), rel=1e-9)
+    assert dt.date(2023, 2, 1) in blocks.dates
+    assert blocks.weights[blocks.dates.index(dt.date(2023, 2, 1))] == 1.0
+    assert (blocks.lengths == 24).all()
+    assert "reproduce each probe's full-year operating cost within" in blocks.description

@@ -1,0 +1,264 @@
+"""Findings 6 and 7 of issue 15, GraphQL side: unbounded inputs and failures that surfaced as
+INTERNAL. Every list and string is bounded, every bad value is a named error (VALIDATION_ERROR
+or BAD_USER_INPUT with ``extensions.field`` = the input path), before any work, nothing written.
+
+Attacks reproduced: 200 000 product codes, 5 000 heat-pump ids, 10 000 empty ingest batches
+(workers tied up 23-31 s); ``latitudeDeg: "abc"``, a missing required field, ``$id: 5``, date
+``2024-13-45``; NaN / Infinity / 1e400 / "5" in ingestion; a 201-character site name and a
+2 MB description; malformed and huge cursors; years 9999 and 0001; a ``source`` of ``\\N`` or
+with ``\\r`` on the COPY path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from strawberry import relay
+
+from ainergy.assets.models import Pool, Site
+from ainergy.timeseries.models import Observation, Series
+from optimization.models import BidPlan
+from tests.optimization.app.bidding_world import build_pool
+
+SITE = "mutation($input: SiteInput!) { siteCreate(input: $input) { id } }"
+INGEST = "mutation($input: ObservationsIngestInput!) { observationsIngest(input: $input) { pointsWritten } }"
+VALID_SITE = {"name": "Plant", "latitudeDeg": 56.2, "longitudeDeg": 10.5, "biddingZone": "DK1"}
+
+
+def _errors(body: dict) -> list[dict]:
+    assert body.get("data") in (None, {}), body
+    return [error["extensions"] for error in body["errors"]]
+
+
+@pytest.fixture
+def api(tenant, token_client):
+    return token_client(tenant)
+
+
+@pytest.fixture
+def series(tenant):
+    from ainergy.timeseries.services import series_create
+
+    return series_create(tenant=tenant, key="heat", kind="heat_demand", resolution_minutes=60)
+
+
+def _gid(type_name: str, pk: int) -> str:
+    return str(relay.GlobalID(type_name, str(pk)))
+
+
+def test_200000_product_codes_are_refused_before_any_work(tenant, api):
+    world = build_pool(tenant)
+    body = api.execute(
+        "mutation($input: BidPlanInput!) { bidPlanRequest(input: $input) { id } }",
+        {
+            "input": {
+                "poolId": _gid("Pool", world["pool"].pk),
+                "deliveryDay": "2024-01-15",
+                "productCodes": ["FCR_D_UP"] * 200_000,
+            }
+        },
+    )
+    assert _errors(body) == [
+        {
+            "code": "VALIDATION_ERROR",
+            "field": "input.productCodes",
+            "reason": "200000 items; at most 20",
+        }
+    ]
+    assert BidPlan.objects.count() == 0
+
+
+def test_5000_heat_pump_ids_are_refused(tenant, api):
+    world = build_pool(tenant)
+    body = api.execute(
+        "mutation($input: PoolInput!) { poolCreate(input: $input) { id } }",
+        {
+            "input": {
+                "name": "Huge",
+                "biddingZone": "DK1",
+                "marketAccountId": _gid("MarketAccount", world["pool"].market_account_id),
+                "heatPumpIds": [_gid("HeatPump", 1)] * 5000,
+            }
+        },
+    )
+    assert _errors(body) == [
+        {
+            "code": "VALIDATION_ERROR",
+            "field": "input.heatPumpIds",
+            "reason": "5000 items; at most 200",
+        }
+    ]
+    assert Pool.objects.count() == 1
+
+
+def test_10000_empty_ingest_batches_are_refused(api, series):
+    batches = [{"seriesId": _gid("Series", series.pk), "points": []}] * 10_000
+    body = api.execute(INGEST, {"input": {"batches": batches}})
+    assert _errors(body) == [
+        {"code": "VALIDATION_ERROR", "field": "input.batches", "reason": "10000 items; at most 100"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        (
+            {"latitudeDeg": "abc"},
+            "input.latitudeDeg",
+            "Float cannot represent non numeric value: 'abc'",
+        ),
+        (
+            {"latitudeDeg": "5"},
+            "input.latitudeDeg",
+            "Float cannot represent non numeric value: '5'",
+        ),
+        (
+            {"name": None},
+            "input.name",
+            "Expected value of non-null type 'String!' not to be None.",
+        ),
+    ],
+)
+def test_variables_that_do_not_coerce_are_bad_user_input_naming_the_path(
+    api, changes, field, reason
+):
+    body = api.execute(SITE, {"input": {**VALID_SITE, **changes}})
+    [error] = _errors(body)
+    assert error == {"code": "BAD_USER_INPUT", "field": field, "reason": reason}
+    assert Site.objects.count() == 0
+
+
+def test_missing_required_field_names_it(api):
+    site = {key: value for key, value in VALID_SITE.items() if key != "name"}
+    [error] = _errors(api.execute(SITE, {"input": site}))
+    assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "input.name")
+
+
+def test_bad_date_and_integer_id_are_named(api):
+    body = api.execute(
+        "query($day: Date!) { bidPlans(first: 1, filters: {deliveryDay: $day}) { totalCount } }",
+        {"day": "2024-13-45"},
+    )
+    [error] = [e for e in body["errors"]]
+    assert error["extensions"]["code"] in ("BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED")
+    assert error["extensions"]["code"] != "INTERNAL"
+    body = api.execute("query($id: ID!) { job(id: $id) { id } }", {"id": 5})
+    assert body["errors"][0]["extensions"]["code"] in ("VALIDATION_ERROR", "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    "value", [float("nan"), float("inf"), float("-inf"), "1e400", "5", None, [1.0]]
+)
+def test_non_finite_or_non_numeric_ingest_values_are_bad_user_input(api, series, value):
+    point = {"time": "2024-01-01T00:00:00Z", "value": value}
+    batches = [{"seriesId": _gid("Series", series.pk), "points": [point]}]
+    body = json.dumps({"query": INGEST, "variables": {"input": {"batches": batches}}})
+    if value == "1e400":  # a JSON number literal Python reads as inf
+        body = body.replace('"1e400"', "1e400")
+    response = api.client.post("/graphql", body, content_type="application/json", **api.headers)
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert error["extensions"]["field"] == "input.batches[0].points[0].value"
+    assert Observation.objects.count() == 0
+
+
+def test_strings_over_the_column_length_are_named(api, tenant):
+    cap = Site._meta.get_field("name").max_length
+    body = api.execute(SITE, {"input": {**VALID_SITE, "name": "x" * 201}})
+    assert _errors(body) == [
+        {
+            "code": "VALIDATION_ERROR",
+            "field": "input.name",
+            "reason": f"201 characters; at most {cap}",
+        }
+    ]
+    body = api.execute(
+        "mutation($input: SeriesInput!) { seriesCreate(input: $input) { id } }",
+        {
+            "input": {
+                "key": "k",
+                "kind": "HEAT_DEMAND",
+                "resolutionMinutes": 60,
+                "description": "d" * 2_000_000,
+            }
+        },
+    )
+    assert _errors(body) == [
+        {
+            "code": "VALIDATION_ERROR",
+            "field": "input.description",
+            "reason": f"2000000 characters; at most {Series._meta.get_field('description').max_length}",
+        }
+    ]
+    assert Site.objects.count() == 0
+    assert Series.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cursor", "reason"),
+    [
+        ("not-a-cursor", "not a cursor this API handed out"),
+        ("YXJyYXljb25uZWN0aW9uOjk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5", "cursor offset over 1000000"),
+        ("YXJyYXljb25uZWN0aW9uOi0x", "not a cursor this API handed out"),  # offset -1
+    ],
+)
+def test_bad_cursors_are_validation_errors(api, cursor, reason):
+    body = api.execute(
+        "query($after: String) { jobs(first: 5, after: $after) { totalCount } }", {"after": cursor}
+    )
+    assert _errors(body) == [{"code": "VALIDATION_ERROR", "field": "after", "reason": reason}]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("9999-01-01T00:00:00Z", "9999-01-02T00:00:00Z"),
+        ("0001-01-01T00:00:00Z", "0001-01-02T00:00:00Z"),
+    ],
+)
+def test_years_9999_and_0001_are_validation_errors(api, series, start, end):
+    body = api.execute(
+        "query($id: ID!, $start: DateTime!, $end: DateTime!) "
+        "{ seriesValues(seriesId: $id, start: $start, end: $end) { value } }",
+        {"id": _gid("Series", series.pk), "start": start, "end": end},
+    )
+    errors = _errors(body)
+    assert [(e["code"], e["field"]) for e in errors] == [
+        ("VALIDATION_ERROR", "start"),
+        ("VALIDATION_ERROR", "end"),
+    ]
+    assert errors[0]["reason"].endswith("is outside the supported range [1900-01-01, 2200-01-01)")
+
+
+def test_year_9999_points_are_refused_by_name(api, series):
+    point = {"time": "9999-01-01T00:00:00Z", "value": 1.0}
+    batches = [{"seriesId": _gid("Series", series.pk), "points": [point]}]
+    [error] = _errors(api.execute(INGEST, {"input": {"batches": batches}}))
+    assert (error["code"], error["field"]) == (
+        "VALIDATION_ERROR",
+        "input.batches[0].points[0].time",
+    )
+    assert Observation.objects.count() == 0
+
+
+@pytest.mark.parametrize("source", ["line\rbreak", "tab\there", "", "s" * 121])
+def test_source_that_would_break_copy_is_refused(api, series, source):
+    point = {"time": "2024-01-01T00:00:00Z", "value": 1.0}
+    batches = [{"seriesId": _gid("Series", series.pk), "points": [point]}]
+    body = api.execute(INGEST, {"input": {"batches": batches, "source": source}})
+    [error] = _errors(body)
+    assert error["code"] == "VALIDATION_ERROR" and error["field"] == "input.source", error
+    assert Observation.objects.count() == 0
+
+
+@pytest.mark.parametrize("source", ['meter "A", row 2', "\\N"])
+def test_printable_sources_are_stored_verbatim_on_the_copy_path(api, series, source):
+    # the COPY path quotes text: \N stays text (unquoted it would be NULL), quotes stay quotes
+    point = {"time": "2024-01-01T00:00:00Z", "value": 1.0}
+    batches = [{"seriesId": _gid("Series", series.pk), "points": [point]}]
+    body = api.execute(INGEST, {"input": {"batches": batches, "source": source}})
+    assert "errors" not in body, body
+    assert Observation.objects.get().source == source
+    assert Observation.objects.get().time == dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
