@@ -157,31 +157,33 @@ def test_a_curve_crossing_the_minimum_load_gap_steps_over_it_within_one_tick():
     assert lifted.round(9).tolist() == [1.0, 0.8]
 
 
-def test_robust_curves_fit_the_storage_at_the_lowest_heat_of_the_envelope():
+def test_robust_curves_fit_the_storage_when_heat_comes_in_lower_than_forecast():
+    from dataclasses import replace
+
     from optimization.core.bidding import UncertaintyMargin
 
-    # given cheap hours with high heat in one scenario and low heat in the other: without the
-    # guard the cheap scenario's curve points fill more than the storage takes at low heat
+    # given a cheap scenario with high heat and a dear one with low heat, and a storage of 6 MWh
+    # (half full); the guard: each scenario's cleared path must fit with 3 MW_th less heat
     prices = np.array([[20.0, 25.0, 30.0], [60.0, 65.0, 70.0]])
-    heat = np.array([[12.0, 12.0, 12.0], [3.0, 3.0, 3.0]])
+    heat = np.array([[12.0, 12.0, 12.0], [6.0, 6.0, 6.0]])
+    shift = 3.0
 
     def problem(margin):
         base = _problem(_pool(storage=6.0), prices, uncertainty_margin=margin)
-        from dataclasses import replace
-
         return replace(base, scenarios=replace(base.scenarios, heat_demand_mw=heat))
 
     def worst_fill(bid) -> float:
-        # cleared path of every scenario, heat at the envelope's lowest (3 MW_th), COP 3
-        level = np.full(2, 3.0)  # half of 6 MWh
+        level = np.full(2, 3.0)
         worst = level.max()
-        for t in range(3):
-            level = np.maximum(level + 3.0 * bid.day_ahead_volume_mw[:, t] - 3.0, 0.0)
+        for t in range(3):  # each scenario's cleared path, its heat 3 MW_th lower, COP 3
+            level = np.maximum(
+                level + 3.0 * bid.day_ahead_volume_mw[:, t] - (heat[:, t] - shift), 0.0
+            )
             worst = max(worst, level.max())
         return worst
 
     # when
-    guarded = solve_bidding(problem(UncertaintyMargin()))
+    guarded = solve_bidding(problem(UncertaintyMargin(curve_heat_mw=shift)))
     free = solve_bidding(problem(None))
     # then only the guarded curves keep every scenario's path within the 6 MWh storage
     assert worst_fill(free) > 6.0 + 1e-6
