@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -228,7 +229,14 @@ def milp_timing_section() -> None:
     )
 
 
-def _cli_run(checkout: Path, case: Path) -> tuple[float, float]:
+def _child_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cli_run(checkout: Path, case: Path) -> tuple[float, float, float]:
+    """Wall time [s], CPU time (user + system) [s] and the solver time it reports [s]."""
+    cpu_before = _child_cpu_s()
     completed, wall = timed(
         subprocess.run,
         [sys.executable, "-m", "optimization", "schedule", str(case)],
@@ -236,7 +244,7 @@ def _cli_run(checkout: Path, case: Path) -> tuple[float, float]:
         check=True,
         cwd=checkout,
     )
-    return wall, json.loads(completed.stdout)["solve_time_s"]
+    return wall, _child_cpu_s() - cpu_before, json.loads(completed.stdout)["solve_time_s"]
 
 
 def cli_overhead_section(before: Path | None = None, rounds: int = 7) -> None:
@@ -265,21 +273,32 @@ def cli_overhead_section(before: Path | None = None, rounds: int = 7) -> None:
                 before,
                 before / "docs" / "examples" / "household_schedule_tank.json",
             )
-        measured: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
-        bare = []
+        measured: dict[str, list[tuple[float, float, float]]] = {name: [] for name in runs}
+        bare, bare_cpu = [], []
         for _ in range(rounds):
+            cpu_before = _child_cpu_s()
             bare.append(timed(subprocess.run, [sys.executable, "-c", "pass"], check=True)[1])
+            bare_cpu.append(_child_cpu_s() - cpu_before)
             for name, (checkout, case) in runs.items():
                 measured[name].append(_cli_run(checkout, case))
-        print(f"bare interpreter: median {statistics.median(bare):.2f} s")
+        print(
+            f"bare interpreter: wall median {statistics.median(bare):.2f} s, CPU "
+            f"{statistics.median(bare_cpu):.2f} s"
+        )
+        print(
+            "| run | wall median s | CPU (user+sys) median s | solver ms | overhead = wall − solver s | overhead in CPU s |"
+        )
+        print("|---|---|---|---|---|---|")
         for name, values in measured.items():
-            walls = [wall for wall, _ in values]
-            overhead = [wall - solve for wall, solve in values]
+            walls = [wall for wall, _, _ in values]
+            cpus = [cpu for _, cpu, _ in values]
+            solves = [solve for _, _, solve in values]
             print(
-                f"{name}: wall median {statistics.median(walls):.2f} s, solver "
-                f"{statistics.median(s for _, s in values) * 1000:.0f} ms, overhead median "
-                f"{statistics.median(overhead):.2f} s (min {min(overhead):.2f}, max "
-                f"{max(overhead):.2f})"
+                f"| {name} | {statistics.median(walls):.2f} | {statistics.median(cpus):.2f} "
+                f"| {statistics.median(solves) * 1000:.0f} "
+                f"| {statistics.median(w - s for w, s in zip(walls, solves, strict=True)):.2f} "
+                f"(min {min(w - s for w, s in zip(walls, solves, strict=True)):.2f}) "
+                f"| {statistics.median(c - s for c, s in zip(cpus, solves, strict=True)):.2f} |"
             )
 
 
