@@ -18,7 +18,7 @@ PORTAL_MANIFEST := $(PORTAL)/static/portal/.vite/manifest.json
 PORTAL_SOURCES := $(shell find $(PORTAL)/src -type f -not -path '$(PORTAL)/src/gql/*' 2>/dev/null) \
 	$(PORTAL)/vite.config.ts $(PORTAL)/codegen.ts $(PORTAL)/tsconfig.json schema.graphql
 
-.PHONY: demo test test-fast test-timescaledb lint format schema serve worker beat relay install \
+.PHONY: demo test test-fast test-timescaledb lint format schema serve worker beat relay mqtt-bridge install \
 	install-runtime clean portal portal-lint portal-test portal-dev
 
 $(BIN)/python:
@@ -101,6 +101,9 @@ else
 	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/celery -A ainergy.celery worker -l INFO \
 		-Q $(QUEUES) -c $(CONCURRENCY) -n all@%h
 endif
+
+mqtt-bridge: install-runtime
+	DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py mqtt_bridge
 
 beat: install-runtime
 	@mkdir -p var

@@ -190,8 +190,8 @@ def summarise(rows: pd.DataFrame) -> dict:
         "sample_max": float(rows["sample_max"].max()),
         "scenario_min": float(rows["scenario_min"].min()),
         "scenario_max": float(rows["scenario_max"].max()),
-        "scenario_hours_below_realised_min": float((rows["scenario_min"] < low).mean()),
-        "scenario_hours_above_realised_max": float((rows["scenario_max"] > high).mean()),
+        "scenario_hours_below_realised_min": float((rows["scenario_min"] < low - 1e-6).mean()),
+        "scenario_hours_above_realised_max": float((rows["scenario_max"] > high + 1e-6).mean()),
         "transform_asinh_share": float((rows["transform"] == "asinh").mean()),
     }
 

@@ -63,7 +63,7 @@ def heat_pump_schedule(request, principal, device_id: str):
     }
 
 
-@json_endpoint(methods=("GET",), grant="read")
+@json_endpoint(methods=("GET",), grant="read", allow_session_reads=True)
 def bid_plan_curves(request, principal, bid_plan_id: str):
     """GET /api/v1/bid-plans/<id>/curves?format=csv|json: the curve order as a download."""
     plan = bid_plan_get(principal.tenant, rest_pk(bid_plan_id, "BidPlan", "bid_plan_id"))

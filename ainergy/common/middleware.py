@@ -1,5 +1,9 @@
 """Request-rate limits: per client IP before anything else, per caller (token or portal user)
-once the caller is known. Over the limit: HTTP 429 with ``Retry-After``, as JSON."""
+and per tenant once the caller is known. Over the limit: HTTP 429 with ``Retry-After``, as JSON.
+
+Limits are set per minute and enforced in windows of ``WINDOW_S`` seconds (a sixth of the
+minute's quota each), so a client cannot spend a minute's quota in one burst; a client that
+keeps sending after its 429 is answered from memory (``ratelimit.hit``)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from django.http import JsonResponse
 
 from ainergy.common import ratelimit
 
-WINDOW_S = 60
+WINDOW_S = 10  # [s]
+WINDOWS_PER_MINUTE = 60 // WINDOW_S
 EXEMPT_PATHS = ("/healthz", "/static/")
 
 
@@ -39,6 +44,10 @@ def rate_limited_response(request, message: str, retry_after_s: int, limit: int)
     return response
 
 
+def per_window(per_minute: int) -> int:
+    return max(1, -(-per_minute // WINDOWS_PER_MINUTE))
+
+
 def _exempt(request) -> bool:
     return not settings.RATE_LIMIT_ENABLED or request.path.startswith(EXEMPT_PATHS)
 
@@ -54,16 +63,17 @@ class ClientIpRateLimitMiddleware:
         request.client_ip = client_ip(request)
         if _exempt(request):
             return self.get_response(request)
+        per_minute = settings.RATE_LIMIT_PER_IP_PER_MINUTE
         decision = ratelimit.hit(
-            "ip", request.client_ip, limit=settings.RATE_LIMIT_PER_IP_PER_MINUTE, window_s=WINDOW_S
+            "ip", request.client_ip, limit=per_window(per_minute), window_s=WINDOW_S
         )
         if not decision.allowed:
             return rate_limited_response(
                 request,
-                f"Too many requests from this address: {decision.limit} per minute; "
-                f"retry after {decision.retry_after_s} s.",
+                f"Too many requests from this address: {per_minute} per minute "
+                f"({decision.limit} per {WINDOW_S} s); retry after {decision.retry_after_s} s.",
                 decision.retry_after_s,
-                decision.limit,
+                per_minute,
             )
         return self.get_response(request)
 
@@ -84,23 +94,43 @@ class PrincipalRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = principal_key(getattr(request, "principal", None))
+        principal = getattr(request, "principal", None)
+        key = principal_key(principal)
         if key is None or _exempt(request):
             return self.get_response(request)
-        decision = ratelimit.hit(
-            "caller", key, limit=settings.RATE_LIMIT_PER_CALLER_PER_MINUTE, window_s=WINDOW_S
-        )
+        per_minute = settings.RATE_LIMIT_PER_CALLER_PER_MINUTE
+        decision = ratelimit.hit("caller", key, limit=per_window(per_minute), window_s=WINDOW_S)
+        tenant_id = getattr(principal.tenant, "pk", None)
         if not decision.allowed:
             response = rate_limited_response(
                 request,
-                f"Too many requests for this token or user: {decision.limit} per minute; "
-                f"retry after {decision.retry_after_s} s.",
+                f"Too many requests for this token or user: {per_minute} per minute "
+                f"({decision.limit} per {WINDOW_S} s); retry after {decision.retry_after_s} s.",
                 decision.retry_after_s,
-                decision.limit,
+                per_minute,
+            )
+        elif (
+            tenant_id is not None
+            and not (
+                tenant := ratelimit.hit(
+                    "tenant",
+                    str(tenant_id),
+                    limit=per_window(settings.RATE_LIMIT_PER_TENANT_PER_MINUTE),
+                    window_s=WINDOW_S,
+                )
+            ).allowed
+        ):
+            response = rate_limited_response(
+                request,
+                f"Too many requests for this tenant: {settings.RATE_LIMIT_PER_TENANT_PER_MINUTE} "
+                f"per minute over all its tokens and users; retry after {tenant.retry_after_s} s.",
+                tenant.retry_after_s,
+                settings.RATE_LIMIT_PER_TENANT_PER_MINUTE,
             )
         else:
             response = self.get_response(request)
-        response["X-RateLimit-Limit"] = str(decision.limit)
+        response["X-RateLimit-Limit"] = str(decision.limit)  # per window
         response["X-RateLimit-Remaining"] = str(decision.remaining)
-        response["X-RateLimit-Reset"] = str(decision.retry_after_s)
+        response["X-RateLimit-Reset"] = str(decision.retry_after_s)  # [s] until the next window
+        response["X-RateLimit-Window"] = str(WINDOW_S)  # [s]
         return response

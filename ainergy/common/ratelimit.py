@@ -134,10 +134,25 @@ def clear(key: str) -> None:
     _call(lambda store: store.delete(_full(key)), None)
 
 
+# Keys already over their limit in the current window, with the window's end (time.time()):
+# a client that keeps hammering after its 429 is answered from memory, without a round trip.
+_exhausted: dict[str, float] = {}
+
+
 def hit(name: str, ident: str, *, limit: int, window_s: int, amount: int = 1) -> Decision:
     """Count ``amount`` against ``limit`` per fixed window of ``window_s`` for ``ident``."""
     now = time.time()
     window = int(now // window_s)
-    retry_after = max(math.ceil((window + 1) * window_s - now), 1)
-    used = incr(f"{name}:{ident}:{window}", ttl_s=window_s + 1, amount=amount)
+    window_end = (window + 1) * window_s
+    retry_after = max(math.ceil(window_end - now), 1)
+    key = f"{name}:{ident}:{window}"
+    memo = _full(key)
+    if _exhausted.get(memo, 0.0) > now:
+        return Decision(False, limit + 1, limit, retry_after)
+    used = incr(key, ttl_s=window_s + 1, amount=amount)
+    if used > limit:
+        if len(_exhausted) > 10_000:
+            for stale in [k for k, end in _exhausted.items() if end <= now]:
+                del _exhausted[stale]
+        _exhausted[memo] = window_end
     return Decision(used <= limit, used, limit, retry_after)

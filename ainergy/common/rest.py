@@ -97,11 +97,15 @@ def _check_parameters(path: dict, query) -> None:
             raise ValidationError(name, "contains a NUL character")
 
 
-def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
+def json_endpoint(
+    *, methods: tuple[str, ...], grant: str, allow_session_reads: bool = False
+) -> Callable:
     """Decorate ``view(request, principal, **kwargs) -> dict | HttpResponse`` into a
     token-authenticated endpoint (a dict becomes JSON; a response, e.g. a download, passes).
 
     Only bearer tokens (devices, partner apps) may call it; CSRF does not apply to them.
+    ``allow_session_reads`` also lets a logged-in portal user GET it with their session (a
+    download link in the portal): reads change nothing, so CSRF does not apply either.
     """
 
     def decorate(view):
@@ -125,7 +129,15 @@ def json_endpoint(*, methods: tuple[str, ...], grant: str) -> Callable:
             principal = getattr(request, "principal", None)
             outcome = "OK"
             try:
-                if principal is None or not getattr(request, "is_token_request", False):
+                is_session_read = (
+                    allow_session_reads
+                    and request.method in ("GET", "HEAD")
+                    and principal is not None
+                    and principal.is_authenticated
+                    and principal.tenant is not None
+                )
+                is_token = principal is not None and getattr(request, "is_token_request", False)
+                if not (is_token or is_session_read):
                     raise AuthenticationError("Send 'Authorization: Bearer <token>'.")
                 if not principal.has(grant):
                     raise PermissionDeniedError(

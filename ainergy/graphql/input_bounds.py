@@ -40,6 +40,7 @@ from graphql import (
     OperationType,
     get_named_type,
     get_operation_ast,
+    type_from_ast,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
@@ -245,6 +246,10 @@ def input_errors(
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return []
+    issues = _Issues()
+    _precheck_lists(schema, operation, variables or {}, issues)
+    if issues.errors:
+        return issues.errors  # refused before coercing (and copying) a huge list
     coerced = get_variable_values(
         schema, operation.variable_definitions or (), variables or {}, max_errors=MAX_ISSUES
     )
@@ -261,9 +266,40 @@ def input_errors(
         OperationType.MUTATION: schema.mutation_type,
         OperationType.SUBSCRIPTION: schema.subscription_type,
     }[operation.operation]
-    issues = _Issues()
     _visit(operation.selection_set, root, walk, issues, depth=0)
     return issues.errors
+
+
+def _precheck_lists(schema: GraphQLSchema, operation, variables: dict, issues: _Issues) -> None:
+    """List caps on the raw JSON variables: a 200 000-item list is refused before graphql-core
+    coerces every item. A list variable at the top level gets the largest cap of any field (it
+    may feed one); lists inside input objects get their field's cap."""
+    largest = max(list_caps().values())
+    for definition in operation.variable_definitions or ():
+        type_ = type_from_ast(schema, definition.type)
+        name = definition.variable.name.value
+        if type_ is not None:
+            _raw_lists(variables.get(name), type_, name, None, largest, issues, 0)
+
+
+def _raw_lists(value, type_, path: str, key: str | None, largest: int, issues, depth: int):
+    if value is None or issues.full or depth > 20:
+        return
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    if isinstance(type_, GraphQLList) and isinstance(value, list):
+        cap = list_caps().get(key, DEFAULT_LIST_CAP) if key is not None else largest
+        if len(value) > cap:
+            issues.add("VALIDATION_ERROR", path, f"{len(value)} items; at most {cap}")
+            return
+        for index, item in enumerate(value[:1000]):  # deeper lists: caps of their own fields
+            _raw_lists(item, type_.of_type, f"{path}[{index}]", key, largest, issues, depth + 1)
+    elif isinstance(type_, GraphQLInputObjectType) and isinstance(value, dict):
+        for name, field in type_.fields.items():
+            _raw_lists(
+                value.get(name), field.type, f"{path}.{name}", f"{type_.name}.{name}",
+                largest, issues, depth + 1,
+            )  # fmt: skip
 
 
 def _visit(selection_set, parent, walk: _Walk, issues: _Issues, depth: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from strawberry.extensions.field_extension import FieldExtension
@@ -40,7 +41,10 @@ class RequireGrant(FieldExtension):
 
     async def resolve_async(self, next_, source: Any, info, **kwargs: Any) -> Any:
         self._check(info)
-        return await next_(source, info, **kwargs)
+        result = next_(source, info, **kwargs)
+        if inspect.isasyncgen(result):  # a subscription: its events are the result
+            return result
+        return await result
 
 
 class RequireAuthenticated(FieldExtension):

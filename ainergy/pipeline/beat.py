@@ -29,15 +29,20 @@ from ainergy.pipeline import clock
 
 
 class LocalTimeSchedule(BaseSchedule):
-    """Due once a day at a Europe/Copenhagen clock time, judged on the pipeline clock."""
+    """Due once a day at a Europe/Copenhagen clock time, judged on the pipeline clock.
+
+    Beat orders its entries by wall time, so ``now()`` stays wall time; whether the clock time
+    has come is judged on the pipeline clock (``clock.now()``: wall time in production, the
+    simulated instant in the simulated-day test), remembering when it last fired on that clock.
+    The first evaluation only takes the baseline: occurrences before beat started are the
+    tick's business.
+    """
 
     def __init__(self, local_time: dt.time, max_check_s: float | None = None, app=None):
         self.local_time = local_time
         self.max_check_s = max_check_s
-        super().__init__(nowfun=clock.now, app=app)
-
-    def now(self) -> dt.datetime:
-        return clock.now()
+        self.last_fired_at: dt.datetime | None = None
+        super().__init__(app=app)
 
     def next_after(self, moment: dt.datetime) -> dt.datetime:
         """The first occurrence strictly after ``moment`` (UTC)."""
@@ -51,19 +56,18 @@ class LocalTimeSchedule(BaseSchedule):
         raise AssertionError("unreachable")
 
     def remaining_estimate(self, last_run_at: dt.datetime) -> dt.timedelta:
-        return self.next_after(self._aware(last_run_at)) - self.now()
-
-    @staticmethod
-    def _aware(moment: dt.datetime) -> dt.datetime:
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        now = clock.now()
+        return self.next_after(self.last_fired_at or now) - now
 
     def is_due(self, last_run_at: dt.datetime) -> schedstate:
-        now = self.now()
-        due_at = self.next_after(self._aware(last_run_at))
+        now = clock.now()
         max_check = self.max_check_s or settings.PIPELINE_BEAT_MAX_CHECK_S
+        if self.last_fired_at is None or now < self.last_fired_at:  # baseline (or clock reset)
+            self.last_fired_at = now
+        due_at = self.next_after(self.last_fired_at)
         if now >= due_at:
-            following = (self.next_after(now) - now).total_seconds()
-            return schedstate(True, min(following, max_check))
+            self.last_fired_at = now
+            return schedstate(True, min((self.next_after(now) - now).total_seconds(), max_check))
         return schedstate(False, max(min((due_at - now).total_seconds(), max_check), 0.05))
 
     def __repr__(self) -> str:
@@ -74,6 +78,9 @@ class LocalTimeSchedule(BaseSchedule):
 
     def __eq__(self, other) -> bool:
         return isinstance(other, LocalTimeSchedule) and other.local_time == self.local_time
+
+    def __hash__(self) -> int:
+        return hash(self.local_time)
 
 
 def _shift(clock_time: dt.time, minutes: int) -> dt.time:

@@ -54,6 +54,12 @@ class PipelineEnrollment(TenantScopedModel):
         "assets.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     is_enabled = models.BooleanField(default=True)
+    active_from_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Pipeline clock at enrolment: delivery days whose timeline started before it "
+        "are not run (their deadlines were not this pipeline's to meet)",
+    )
     parameters = models.JSONField(
         default=dict, blank=True, help_text="Request parameters of the pipeline's jobs"
     )

@@ -424,7 +424,9 @@ def pipeline_replan_run(context: JobContext) -> dict[str, Any]:
             pk__in=version.setpoints.values_list("heat_pump_id", flat=True)
         )
     }
+    started = time.perf_counter()
     drifts = detect_drift(version, now, pumps)
+    detect_s = time.perf_counter() - started
     if not drifts:
         return {"drift": [], "replanned": False, "version": version.version}
     since = (now - version.published_at).total_seconds()
@@ -434,12 +436,15 @@ def pipeline_replan_run(context: JobContext) -> dict[str, Any]:
         return {"drift": drifts, "replanned": False,
                 "reason": f"re-planned {since:.0f} s ago; waiting for the devices to follow"}  # fmt: skip
     context.report_progress(0.2, f"{len(drifts)} drift(s); re-planning")
+    started = time.perf_counter()
     if pool is not None:
         setpoints, start, info = _redispatch_pool(version, drifts, now)
         cause = ScheduleCause.REDISPATCH
     else:
         setpoints, start, info = _replan_household(version, drifts, now)
         cause = ScheduleCause.HOUSEHOLD_REPLAN
+    info["detect_s"] = round(detect_s, 3)
+    info["replan_s"] = round(time.perf_counter() - started, 3)
     detail = {
         "drift": drifts,
         "replanned_from": start.isoformat(),

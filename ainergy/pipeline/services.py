@@ -71,7 +71,7 @@ def enrollment_create(
             "pool_id" if pool else "site_id", "already enrolled in the daily pipeline"
         )
     enrollment = PipelineEnrollment.objects.create(
-        tenant=tenant, pool=pool, site=site, parameters=parameters or {}
+        tenant=tenant, pool=pool, site=site, parameters=parameters or {}, active_from_at=clock.now()
     )
     for day in _active_days(clock.now()):  # the plan must be computable (rules exist)
         plan_of(enrollment, day)
@@ -140,7 +140,7 @@ def alert_raise(
         run.delivery_day.isoformat(),
         message,
         fallback,
-        extra={"event": f"pipeline.{kind}", **payload},
+        extra={"event": f"pipeline.{kind}", **{f"alert_{k}": v for k, v in payload.items()}},
     )
     event = "deadline.missed" if kind == PipelineAlert.Kind.DEADLINE_MISSED else "step.failed"
     webhooks.event_emit(tenant_id=run.tenant_id, event=event, payload=payload)
@@ -293,6 +293,8 @@ def _job_finished_event(run: PipelineStepRun, job: Job) -> None:
 def advance_enrollment(enrollment: PipelineEnrollment, day: dt.date, now: dt.datetime) -> dict:
     """One pass over one enrolment's day; returns {"changes": n, "running": m}."""
     plan = plan_of(enrollment, day)
+    if enrollment.active_from_at and min(p.earliest_at for p in plan) < enrollment.active_from_at:
+        return {"changes": 0, "running": 0}  # the day's timeline began before enrolment
     runs = {
         run.step: run
         for run in PipelineStepRun.objects.filter(enrollment=enrollment, delivery_day=day)
@@ -354,7 +356,7 @@ def pipeline_advance(*, zone: str | None = None, now: dt.datetime | None = None)
     for enrollment_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
             enrollment = (
-                PipelineEnrollment.objects.select_for_update(skip_locked=True)
+                PipelineEnrollment.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related(
                     "tenant", "pool__bidding_zone", "pool__market_account", "site__bidding_zone"
                 )  # fmt: skip

@@ -70,3 +70,15 @@ STORAGES = {
 }
 WHITENOISE_IMMUTABLE_FILE_TEST = IMMUTABLE_FILE_PATTERN  # Django's and Vite's hashed names
 WHITENOISE_MANIFEST_STRICT = False  # a file missing from the manifest is served unhashed, not a 500
+
+# --- Database connections: a bounded pool per process ----------------------------------------
+# Under ASGI, Django's persistent connections belong to whichever thread ran the request and are
+# not reused; under load they pile up until PostgreSQL refuses new clients ("too many clients",
+# found by benchmarks/attack_load.py). A psycopg pool per process bounds and reuses them.
+if DATABASES["default"]["ENGINE"] == "ainergy.common.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 - required with a pool
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": 1,
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "8")),  # per web or worker process
+        "timeout": 10,  # [s] waiting for a free connection before the request fails
+    }

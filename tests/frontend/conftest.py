@@ -128,6 +128,19 @@ class Portal:
             " - window.innerWidth"
         )
 
+    def overflowing_elements(self) -> list[str]:
+        """The innermost elements reaching past the viewport's right edge (for the message)."""
+        return self.page.evaluate(
+            """() => [...document.querySelectorAll("body *")]
+                .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5
+                    && ![...el.children].some(c => c.getBoundingClientRect().right
+                        > window.innerWidth + 0.5)
+                    && !el.closest(".table-scroll"))
+                .slice(0, 5)
+                .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
+                    + " " + Math.round(el.getBoundingClientRect().right) + "px")"""
+        )
+
     def audit(self, name: str) -> None:
         """axe at both widths, no overflow at 390 px, screenshots of both; then back to 1440."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -138,7 +151,9 @@ class Portal:
             assert violations == [], f"{name} at {width}px: {json.dumps(violations, indent=1)}"
             if width == PHONE:
                 overflow = self.horizontal_overflow_px()
-                assert overflow <= 0, f"{name} overflows by {overflow}px at {PHONE}px"
+                assert overflow <= 0, (
+                    f"{name} overflows by {overflow}px at {PHONE}px: {self.overflowing_elements()}"
+                )
             self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
         self.page.set_viewport_size({"width": WIDE, "height": 900})
 

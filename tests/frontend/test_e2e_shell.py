@@ -149,7 +149,7 @@ def test_jobs_centre_shows_live_progress_cancel_and_failure(
     open_portal,
     tenant,
     member_of,
-    worker,  # noqa: F811
+    worker,
 ):
     from ainergy.jobs.diagnostics import diagnostic_parameters
     from ainergy.jobs.services import job_enqueue

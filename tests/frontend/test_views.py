@@ -170,3 +170,32 @@ def test_production_storage_keeps_vite_names_and_caches_them_forever():
     assert is_immutable_file("", "/static/portal/assets/portal-BgxFP4mA.js")
     assert is_immutable_file("", "/static/frontend/page.78c9999c9e2b.css")
     assert not is_immutable_file("", "/static/frontend/page.css")
+
+
+def test_portal_session_downloads_own_curves_only(client, member, tenant, other_tenant):
+    """The bid plan page's download link: a session may GET the export, for its tenant only."""
+    from strawberry import relay
+
+    from tests.optimization.app.bidding_world import build_pool, make_plan, public_series
+
+    public_series()
+    plan = make_plan(tenant, build_pool(tenant))["plan"]
+    url = f"/api/v1/bid-plans/{relay.GlobalID('BidPlan', str(plan.pk))}/curves?format=csv"
+    # anonymous: no session, no token
+    assert client.get(url).status_code == 401
+    # the owner's session (Alpha chosen) downloads the file
+    client.force_login(member)
+    session = client.session
+    session["ainergy_tenant_id"] = tenant.pk
+    session.save()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode().count("\n") == 1 + 2 * 4  # header + 2 curves of 4 points
+    assert client.post(url).status_code == 405
+    # with Bravo chosen, Alpha's plan reads as missing
+    session["ainergy_tenant_id"] = other_tenant.pk
+    session.save()
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"errors": [{"message": "Bid plan not found.", "code": "NOT_FOUND"}]}

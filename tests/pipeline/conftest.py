@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from tests.jobs.test_worker_integration import database_url
+from tests.jobs.processes import database_url
 
 
 @dataclass

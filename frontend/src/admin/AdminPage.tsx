@@ -1,3 +1,4 @@
+import { useEnumLabel } from "../i18n/enumLabel";
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -26,6 +27,7 @@ const SCOPES: Scope[] = ["READ", "WRITE", "INGEST"];
 
 function TenantSwitch() {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const { me } = useSession();
   return (
     <section className="panel">
@@ -34,7 +36,7 @@ function TenantSwitch() {
         <dt>{t("admin.tenant")}</dt>
         <dd>{me.tenant?.name}</dd>
         <dt>{t("admin.kind")}</dt>
-        <dd>{me.tenant ? t(`tenantKinds.${me.tenant.kind}`) : "—"}</dd>
+        <dd>{me.tenant ? label("tenantKinds", me.tenant.kind) : "—"}</dd>
         <dt>{t("admin.defaultZone")}</dt>
         <dd>{me.tenant?.defaultBiddingZone}</dd>
       </dl>
@@ -66,6 +68,7 @@ function TenantSwitch() {
 
 function RoleSelect({ id, email, role }: { id: string; email: string; role: Role }) {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const update = useGqlMutation(MembershipUpdateDocument);
   return (
     <>
@@ -77,7 +80,7 @@ function RoleSelect({ id, email, role }: { id: string; email: string; role: Role
       >
         {ROLES.map((value) => (
           <option key={value} value={value}>
-            {t(`roles.${value}`)}
+            {label("roles", value)}
           </option>
         ))}
       </select>
@@ -88,6 +91,7 @@ function RoleSelect({ id, email, role }: { id: string; email: string; role: Role
 
 function Members() {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const format = useFormat();
   const session = useSession();
   const canManage = session.can("MANAGE");
@@ -125,7 +129,7 @@ function Members() {
                       {canManage && node.email !== session.me.email ? (
                         <RoleSelect id={node.id} email={node.email} role={node.role} />
                       ) : (
-                        t(`roles.${node.role}`)
+                        label("roles", node.role)
                       )}
                     </td>
                     <td>{format.dateTime(node.createdAt)}</td>
@@ -174,7 +178,7 @@ function Members() {
             >
               {ROLES.map((value) => (
                 <option key={value} value={value}>
-                  {t(`roles.${value}`)}
+                  {label("roles", value)}
                 </option>
               ))}
             </select>
@@ -230,6 +234,7 @@ function SecretOnce({
 
 function Tokens() {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const format = useFormat();
   const tokens = useGql(ApiTokensDocument, {});
   const create = useGqlMutation(ApiTokenCreateDocument);
@@ -280,7 +285,9 @@ function Tokens() {
                         {node.displayPrefix}…{node.lastFour}
                       </code>
                     </td>
-                    <td>{node.scopes.map((scope) => t(`admin.scopeNames.${scope}`)).join(", ")}</td>
+                    <td>
+                      {node.scopes.map((scope) => label("admin.scopeNames", scope)).join(", ")}
+                    </td>
                     <td>{format.dateTime(node.expiresAt)}</td>
                     <td>{node.lastUsedAt ? format.dateTime(node.lastUsedAt) : t("admin.never")}</td>
                     <td>
@@ -335,7 +342,7 @@ function Tokens() {
                     )
                   }
                 />
-                {t(`admin.scopeNames.${scope}`)}
+                {label("admin.scopeNames", scope)}
               </label>
             ))}
           </div>

@@ -1,3 +1,4 @@
+import { useEnumLabel } from "../i18n/enumLabel";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation } from "react-router";
@@ -76,6 +77,7 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
 
 export function Layout() {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const { me } = useSession();
   const [isMenuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
@@ -91,7 +93,7 @@ export function Layout() {
         <span className="tenant" data-testid="tenant-name" title={t("app.tenant")}>
           {me.tenant?.name}
         </span>
-        <span className="who">{me.role ? t(`roles.${me.role}`) : null}</span>
+        <span className="who">{me.role ? label("roles", me.role) : null}</span>
         <div className="topbar-actions">
           <LanguageSwitch />
           {me.tenantsAvailable.length > 1 && (

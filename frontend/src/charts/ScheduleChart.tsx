@@ -21,24 +21,17 @@ export interface ScheduleChartProps extends ChartFrameProps {
   series: readonly ScheduleSeries[];
   unit: string;
   secondaryUnit?: string;
-  /** Draw stacked series as bars (short horizons) instead of step areas. */
-  bars?: boolean;
 }
 
 export function scheduleOption(
-  {
-    times,
-    series,
-    unit,
-    secondaryUnit,
-    bars = false,
-  }: Omit<ScheduleChartProps, keyof ChartFrameProps>,
+  { times, series, unit, secondaryUnit }: Omit<ScheduleChartProps, keyof ChartFrameProps>,
   format: Formatter,
 ) {
   const hasSecondary = series.some((s) => s.secondary);
   return {
     ...baseOption(series.length > 1),
     tooltip: { trigger: "axis" as const, confine: true },
+    // one band per period: stacked bars fill it, lines step at its edges
     xAxis: timeCategoryAxis(times, format),
     yAxis: [
       valueAxis(unit, (v) => format.number(v, 1)),
@@ -53,25 +46,23 @@ export function scheduleOption(
     ],
     dataZoom: times.length > 48 ? [{ type: "inside" as const }] : [],
     series: series.map((s) =>
-      s.stack && bars
+      s.stack
         ? {
             type: "bar" as const,
             name: s.name,
             stack: s.stack,
+            barCategoryGap: "8%",
             data: [...s.values],
             yAxisIndex: s.secondary ? 1 : 0,
           }
         : {
             type: "line" as const,
             name: s.name,
-            step: "start" as const,
+            step: "middle" as const,
             showSymbol: false,
             data: [...s.values],
             yAxisIndex: s.secondary ? 1 : 0,
-            ...(s.stack
-              ? { stack: s.stack, areaStyle: { opacity: 0.55 }, lineStyle: { width: 1 } }
-              : {}),
-            ...(s.dashed ? { lineStyle: { type: "dashed" as const, width: 2 } } : {}),
+            lineStyle: { width: 2, ...(s.dashed ? { type: "dashed" as const } : {}) },
           },
     ),
   };
@@ -84,13 +75,12 @@ export default function ScheduleChart({
   series,
   unit,
   secondaryUnit,
-  bars = false,
   ...frame
 }: ScheduleChartProps) {
   const format = useFormat();
   const option = useMemo(
-    () => scheduleOption({ times, series, unit, secondaryUnit, bars }, format),
-    [times, series, unit, secondaryUnit, bars, format],
+    () => scheduleOption({ times, series, unit, secondaryUnit }, format),
+    [times, series, unit, secondaryUnit, format],
   );
   return <EChart option={option} {...frame} />;
 }

@@ -37,7 +37,12 @@ export function stepCurveOption(curves: readonly StepCurve[], format: Formatter)
       formatter: (item: { seriesName: string; value: [number, number] }) =>
         `${item.seriesName}<br>${format.eurPerMwh(item.value[0])}: ${format.mw(item.value[1])}`,
     },
-    xAxis: { ...valueAxis("€/MWh", (v) => format.number(v, 0)), ...priceWindow(curves) },
+    xAxis: {
+      ...valueAxis("€/MWh", (v) => format.number(v, 0)),
+      ...priceWindow(curves),
+      nameLocation: "middle" as const,
+      nameGap: 28,
+    },
     yAxis: valueAxis("MW", (v) => format.number(v, 1)),
     series: curves.map((curve) => ({
       type: "line" as const,

@@ -20,6 +20,7 @@ const base: Job = {
   startedAt: "2024-10-26T08:00:01Z",
   finishedAt: null,
   durationS: null,
+  result: null,
 };
 
 describe("JobProgress", () => {

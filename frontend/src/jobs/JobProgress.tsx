@@ -1,22 +1,23 @@
+import { useEnumLabel } from "../i18n/enumLabel";
 import { useTranslation } from "react-i18next";
 
 import { useFormat } from "../format";
 import { type Job } from "./jobView";
 
 export function JobStatusBadge({ status }: { status: Job["status"] }) {
-  const { t } = useTranslation();
+  const label = useEnumLabel();
   return (
     <span className={`badge ${status}`} data-testid="job-status" data-status={status}>
-      {t(`jobs.statuses.${status}`)}
+      {label("jobs.statuses", status)}
     </span>
   );
 }
 
 /** The failure reason in words: the code's explanation, then the server's message. */
 export function useFailureReason() {
-  const { t } = useTranslation();
+  const label = useEnumLabel();
   return (job: Pick<Job, "errorCode" | "errorMessage">) => {
-    const explained = job.errorCode ? t(`jobs.errorCodes.${job.errorCode}`) : "";
+    const explained = job.errorCode ? label("jobs.errorCodes", job.errorCode) : "";
     return [explained, job.errorMessage].filter(Boolean).join(": ");
   };
 }

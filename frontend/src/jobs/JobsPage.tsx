@@ -1,3 +1,4 @@
+import { useEnumLabel } from "../i18n/enumLabel";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -10,15 +11,15 @@ import { TableScroll } from "../components/TableScroll";
 import { useFormat } from "../format";
 import { JobCancelDocument, JobsDocument, type JobStatus } from "../gql/graphql";
 import { JobProgress } from "./JobProgress";
-import { isActive, jobDay, jobResultPath, type Job } from "./jobView";
+import { isActive, jobResultPath, jobSubject, type Job } from "./jobView";
 
 const STATUSES: JobStatus[] = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"];
 const POLL_ACTIVE_MS = 1000;
 const POLL_IDLE_MS = 2000;
 
 function JobKindName({ kind }: { kind: Job["kind"] }) {
-  const { t } = useTranslation();
-  return <>{t(`jobs.kinds.${kind}`)}</>;
+  const label = useEnumLabel();
+  return <>{label("jobs.kinds", kind)}</>;
 }
 
 function CancelButton({ job }: { job: Job }) {
@@ -57,13 +58,24 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
         <tbody>
           {jobs.map((job) => {
             const result = jobResultPath(job);
-            const day = jobDay(job);
+            const subject = jobSubject(job);
             return (
               <tr key={job.id} data-job-id={job.id} data-status={job.status}>
                 <td>
                   <JobKindName kind={job.kind} />
                 </td>
-                <td>{day ? (day.length === 10 ? format.shortDay(day) : day) : "—"}</td>
+                <td data-testid="job-subject">
+                  {[
+                    subject.name,
+                    subject.day?.length === 10
+                      ? format.shortDay(subject.day)
+                      : subject.day && subject.day.length > 10
+                        ? format.dateTime(subject.day)
+                        : subject.day,
+                  ]
+                    .filter(Boolean)
+                    .join(" · ") || "—"}
+                </td>
                 <td>
                   <JobProgress job={job} />
                 </td>
@@ -81,6 +93,7 @@ export function JobsTable({ jobs }: { jobs: Job[] }) {
 
 export default function JobsPage() {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const [status, setStatus] = useState<JobStatus | "">("");
   const jobs = useGql(
     JobsDocument,
@@ -106,7 +119,7 @@ export default function JobsPage() {
             <option value="">{t("jobs.allStatuses")}</option>
             {STATUSES.map((value) => (
               <option key={value} value={value}>
-                {t(`jobs.statuses.${value}`)}
+                {label("jobs.statuses", value)}
               </option>
             ))}
           </select>
