@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from ainergy.common.errors import NotFoundError
 from ainergy.timeseries.models import ForecastValue, Observation, Series
-from ainergy.timeseries.selectors import observations_frame
+from ainergy.timeseries.selectors import observations_frame, readable_forecasts
 from forecasting.core import metrics
 from forecasting.models import ForecastRun
 
@@ -84,26 +84,32 @@ def history_frame(
 def regressor_forecast(series: Series, *, issued_at, index: pd.DatetimeIndex) -> pd.Series:
     """Point forecasts of a regressor on ``index`` known at ``issued_at``.
 
-    For every period the value of the latest issue at or before ``issued_at`` (quantile 0.5,
-    scenario 0); periods no such forecast covers are NaN.
+    For every period the value of the latest issue at or before ``issued_at`` that covers it
+    (quantile 0.5, scenario 0); periods no such forecast covers are NaN. An issue is one run:
+    of several runs issued at the same time only the latest succeeded one is read (as in
+    ``ainergy.timeseries.selectors.forecast_issue``), so two models are never mixed.
     """
     rows = list(
-        ForecastValue.objects.filter(
-            series=series,
+        readable_forecasts(series)
+        .filter(
             issued_at__lt=issued_at + INSTANT,
             quantile=POINT_QUANTILE,
             scenario=0,
             time__gte=index[0],
             time__lt=index[-1] + INSTANT,
         )
-        .order_by("time", "issued_at")
-        .values_list("time", "value")
+        .values_list("time", "issued_at", "run_id", "value")
     )
     if not rows:
         return pd.Series(np.nan, index=index, dtype=float)
-    frame = pd.DataFrame(rows, columns=["time", "value"])
+    frame = pd.DataFrame(rows, columns=["time", "issued_at", "run_id", "value"])
     frame["time"] = pd.to_datetime(frame["time"], utc=True)
-    latest = frame.groupby("time")["value"].last()
+    frame["issued_at"] = pd.to_datetime(frame["issued_at"], utc=True)
+    # one run per issue time: the highest run id, directly written values (no run) last
+    frame["rank"] = frame["run_id"].astype(float).fillna(-1.0)
+    chosen = frame.groupby("issued_at")["rank"].transform("max")
+    frame = frame[frame["rank"] == chosen]
+    latest = frame.sort_values(["time", "issued_at"]).groupby("time")["value"].last()
     return latest.reindex(index).astype(float)
 
 

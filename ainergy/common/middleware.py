@@ -7,10 +7,13 @@ keeps sending after its 429 is answered from memory (``ratelimit.hit``)."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.http import JsonResponse
 
 from ainergy.common import ratelimit
+from tenants.tokens import hash_token
 
 WINDOW_S = 10  # [s]
 WINDOWS_PER_MINUTE = 60 // WINDOW_S
@@ -52,9 +55,19 @@ def _exempt(request) -> bool:
     return not settings.RATE_LIMIT_ENABLED or request.path.startswith(EXEMPT_PATHS)
 
 
+def _bearer_key(request) -> str | None:
+    """A key for the bearer token sent, without a database lookup (its SHA-256)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip() or len(secret) > 200:
+        return None
+    return hash_token(secret.strip())[:32]
+
+
 class ClientIpRateLimitMiddleware:
     """Requests per client IP per minute, counted before authentication (so floods of forged
-    tokens or anonymous documents cost one Redis round trip each, no database work)."""
+    tokens or anonymous documents cost one Redis round trip each, no database work). A token
+    already over its own or its tenant's limit is refused here too, before it is looked up."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -63,6 +76,14 @@ class ClientIpRateLimitMiddleware:
         request.client_ip = client_ip(request)
         if _exempt(request):
             return self.get_response(request)
+        bearer = _bearer_key(request)
+        if bearer is not None and (left := ratelimit.exhausted_for_s("bearer", bearer)):
+            return rate_limited_response(
+                request,
+                f"Too many requests for this token or its tenant; retry after {left} s.",
+                left,
+                settings.RATE_LIMIT_PER_CALLER_PER_MINUTE,
+            )
         per_minute = settings.RATE_LIMIT_PER_IP_PER_MINUTE
         decision = ratelimit.hit(
             "ip", request.client_ip, limit=per_window(per_minute), window_s=WINDOW_S
@@ -129,6 +150,11 @@ class PrincipalRateLimitMiddleware:
             )
         else:
             response = self.get_response(request)
+        if response.status_code == 429 and principal.api_token is not None:
+            bearer = _bearer_key(request)
+            if bearer is not None:  # later requests of this token: refused before the lookup
+                retry = int(response.get("Retry-After", "1"))
+                ratelimit.mark_exhausted("bearer", bearer, time.time() + retry)
         response["X-RateLimit-Limit"] = str(decision.limit)  # per window
         response["X-RateLimit-Remaining"] = str(decision.remaining)
         response["X-RateLimit-Reset"] = str(decision.retry_after_s)  # [s] until the next window

@@ -139,6 +139,17 @@ def clear(key: str) -> None:
 _exhausted: dict[str, float] = {}
 
 
+def mark_exhausted(name: str, ident: str, until: float) -> None:
+    """Remember in this process that ``name:ident`` is over its limit until ``until``."""
+    _exhausted[_full(f"{name}:{ident}")] = until
+
+
+def exhausted_for_s(name: str, ident: str) -> int:
+    """Seconds ``name:ident`` is still known to be over its limit in this process (0: not)."""
+    left = _exhausted.get(_full(f"{name}:{ident}"), 0.0) - time.time()
+    return math.ceil(left) if left > 0 else 0
+
+
 def hit(name: str, ident: str, *, limit: int, window_s: int, amount: int = 1) -> Decision:
     """Count ``amount`` against ``limit`` per fixed window of ``window_s`` for ``ident``."""
     now = time.time()

@@ -98,15 +98,24 @@ def _points_estimate(args: dict, context) -> int:
 
 
 def _series_resolution(args: dict, context) -> int | None:
+    """The series' resolution [min], looked up once per request and series id."""
     from ainergy.graphql.ids import decode_id
     from ainergy.timeseries.selectors import series_get
 
-    tenant = getattr(getattr(context, "principal", None), "tenant", None)
-    try:
-        series = series_get(tenant, decode_id(args.get("seriesId"), "Series", "Series"))
-    except Exception:  # not found, not yours, garbled: the resolver answers NOT_FOUND
-        return None
-    return series.resolution_minutes
+    series_id = args.get("seriesId")
+    cache = getattr(context, "_cost_series_resolution", None)
+    if cache is None:
+        cache = {}
+        if context is not None:
+            context._cost_series_resolution = cache
+    if series_id not in cache:
+        tenant = getattr(getattr(context, "principal", None), "tenant", None)
+        try:
+            series = series_get(tenant, decode_id(series_id, "Series", "Series"))
+            cache[series_id] = series.resolution_minutes
+        except Exception:  # not found, not yours, garbled: the resolver answers NOT_FOUND
+            cache[series_id] = None
+    return cache[series_id]
 
 
 def _daily_estimate(args: dict, context) -> tuple[int, int]:

@@ -218,10 +218,10 @@ API_TOKEN_LAST_USED_THROTTLE_S = 60  # [s] last_used_at is written at most this 
 # --- Rate limits and login throttling (counters in Redis; in memory without REDIS_URL) ------
 RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
 RATE_LIMIT_KEY_PREFIX = os.environ.get("RATE_LIMIT_KEY_PREFIX", "ainergy:rl:")
-RATE_LIMIT_PER_IP_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_IP_PER_MINUTE", "600"))
+RATE_LIMIT_PER_IP_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_IP_PER_MINUTE", "300"))
 RATE_LIMIT_PER_CALLER_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_CALLER_PER_MINUTE", "300"))
 # all tokens and users of one tenant together (a hostile tenant can mint many tokens)
-RATE_LIMIT_PER_TENANT_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_TENANT_PER_MINUTE", "1200"))
+RATE_LIMIT_PER_TENANT_PER_MINUTE = int(os.environ.get("RATE_LIMIT_PER_TENANT_PER_MINUTE", "600"))
 # Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For.
 RATE_LIMIT_TRUSTED_PROXY_COUNT = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXY_COUNT", "0"))
 RATE_LIMIT_REDIS_TIMEOUT_S = 0.25  # [s] per counter round trip; unreachable -> fail open

@@ -12,10 +12,11 @@ import datetime as dt
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from ainergy.common.errors import NotFoundError, ValidationError
 from ainergy.common.timegrid import LOCAL_TZ, delivery_day_bounds, require_aware
+from ainergy.jobs.models import JobStatus
 from ainergy.timeseries import timescale
 from ainergy.timeseries.models import ForecastValue, Observation, Series
 
@@ -206,16 +207,84 @@ def observations_daily(
     return result
 
 
-def forecast_values(series: Series, *, issued_at=None) -> pd.DataFrame:
-    """The latest (or the given) issue of a forecast: columns time, quantile, scenario, value."""
-    forecasts = ForecastValue.objects.filter(series=series)
-    if issued_at is None:
-        issued_at = forecasts.order_by("-issued_at").values_list("issued_at", flat=True).first()
-        if issued_at is None:
-            return pd.DataFrame(
-                columns=["time", "quantile", "scenario", "scenario_probability", "value"]
-            )
-    rows = forecasts.filter(issued_at=require_aware(issued_at, "issued_at")).values(
-        "time", "quantile", "scenario", "scenario_probability", "value"
+FORECAST_COLUMNS = ["time", "quantile", "scenario", "scenario_probability", "value"]
+# Instants are matched as [t, t + 1 ms): the SQLite upsert path stores aware datetimes with an
+# offset suffix, which equality against Django's offset-free text misses.
+_INSTANT = dt.timedelta(milliseconds=1)
+
+
+def readable_forecasts(series: Series) -> QuerySet[ForecastValue]:
+    """Forecast values of ``series`` a reader may use: written directly (no run) or by a forecast
+    run whose job succeeded (a queued, running, failed or cancelled run's rows are never read)."""
+    return ForecastValue.objects.filter(series=series).filter(
+        Q(run__isnull=True) | Q(run__job__status=JobStatus.SUCCEEDED)
     )
-    return pd.DataFrame(list(rows))
+
+
+# One issue = (issue time, run). Several runs (models) may be issued at the same time; of those
+# the one created last wins (run ids grow), directly written values (no run) rank below runs.
+_ISSUE_ORDER = ("-issued_at", F("run_id").desc(nulls_last=True))
+
+
+def forecast_issue(
+    series: Series,
+    *,
+    issued_at=None,
+    issued_after=None,
+    run_id: int | None = None,
+    start=None,
+    end=None,
+) -> tuple[dt.datetime, int | None] | None:
+    """The one forecast issue ``(issued_at, run_id)`` a reader of ``series`` uses, or None.
+
+    ``run_id`` given: that run (if it succeeded). Else the latest issue at or before
+    ``issued_at`` (any time if None) and after ``issued_after`` that has a point value in
+    ``[start, end)``; of several runs issued at that time the latest succeeded one. Values of
+    two runs are never mixed.
+    """
+    rows = readable_forecasts(series)
+    if run_id is not None:
+        rows = rows.filter(run_id=run_id)
+    if issued_at is not None:
+        rows = rows.filter(issued_at__lt=require_aware(issued_at, "issued_at") + _INSTANT)
+    if issued_after is not None:
+        rows = rows.filter(issued_at__gte=require_aware(issued_after, "issued_after") + _INSTANT)
+    if start is not None:
+        rows = rows.filter(time__gte=start, quantile=0.5, scenario=0)
+    if end is not None:
+        rows = rows.filter(time__lt=end, quantile=0.5, scenario=0)
+    return rows.order_by(*_ISSUE_ORDER).values_list("issued_at", "run_id").first()
+
+
+def forecast_values(
+    series: Series, *, issued_at=None, issued_after=None, run_id=None, start=None, end=None
+) -> pd.DataFrame:
+    """Values of one forecast issue (``forecast_issue``; the latest if no argument): columns
+    time, quantile, scenario, scenario_probability, value (within ``[start, end)`` if given)."""
+    issue = forecast_issue(
+        series,
+        issued_at=issued_at,
+        issued_after=issued_after,
+        run_id=run_id,
+        start=start,
+        end=end,
+    )
+    return forecast_issue_values(series, issue, start=start, end=end)
+
+
+def forecast_issue_values(
+    series: Series, issue: tuple[dt.datetime, int | None] | None, *, start=None, end=None
+) -> pd.DataFrame:
+    """The values of one issue ``(issued_at, run_id)`` of ``forecast_issue`` (empty for None)."""
+    if issue is None:
+        return pd.DataFrame(columns=FORECAST_COLUMNS)
+    issue_time, issue_run = issue
+    rows = readable_forecasts(series).filter(
+        issued_at__gte=issue_time, issued_at__lt=issue_time + _INSTANT, run_id=issue_run
+    )
+    if start is not None:
+        rows = rows.filter(time__gte=start)
+    if end is not None:
+        rows = rows.filter(time__lt=end)
+    rows = rows.order_by("scenario", "quantile", "time").values_list(*FORECAST_COLUMNS)
+    return pd.DataFrame(list(rows), columns=FORECAST_COLUMNS)

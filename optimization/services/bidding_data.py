@@ -444,30 +444,23 @@ def latest_heat_forecast(plan, index: pd.DatetimeIndex, issued_before: dt.dateti
     heat_series = list(plan.heat_demand_series.order_by("id"))
     if len(heat_series) != 1:
         return None
-    from ainergy.timeseries.models import ForecastValue
+    from ainergy.timeseries.selectors import forecast_issue, forecast_issue_values
 
     series = heat_series[0]
-    issued_at = (
-        ForecastValue.objects.filter(
-            series=series,
-            issued_at__gt=plan.gate_closure_at,
-            issued_at__lte=issued_before,
-            quantile=0.5,
-            scenario=0,
-            time__gte=index[0],
-            time__lt=index[-1] + pd.Timedelta(minutes=1),
-        )
-        .order_by("-issued_at")
-        .values_list("issued_at", flat=True)
-        .first()
+    # one run (the latest succeeded issue in the window), never two models mixed
+    issue = forecast_issue(
+        series,
+        issued_after=plan.gate_closure_at,
+        issued_at=issued_before,
+        start=index[0],
+        end=index[-1] + pd.Timedelta(minutes=1),
     )
-    if issued_at is None:
+    if issue is None:
         return None
-    rows = ForecastValue.objects.filter(
-        series=series, issued_at=issued_at, quantile=0.5, scenario=0
-    ).values_list("time", "value")
-    frame = pd.DataFrame(list(rows), columns=["time", "value"])
-    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    issued_at = issue[0]
+    frame = forecast_issue_values(series, issue)
+    frame = frame[(frame["quantile"] == 0.5) & (frame["scenario"] == 0)]
+    frame = frame.assign(time=pd.to_datetime(frame["time"], utc=True))
     values = frame.set_index("time")["value"].sort_index()
     step = f"{min(series.resolution_minutes, 60)}min"
     on_grid = values.resample(step).mean().reindex(index, method="ffill", limit=3)

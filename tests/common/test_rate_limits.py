@@ -98,3 +98,16 @@ def test_limits_fail_open_when_redis_is_unreachable(tenant, token_client, settin
     settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
     settings.RATE_LIMIT_PER_CALLER_PER_MINUTE = 6
     assert _statuses(token_client(tenant), 3) == [200, 200, 200]
+
+
+def test_a_throttled_token_is_refused_before_it_is_looked_up(frozen, tenant, token_client,
+                                                              settings):  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.RATE_LIMIT_PER_CALLER_PER_MINUTE = 6  # 1 per window
+    api = token_client(tenant)
+    assert _statuses(api, 2) == [200, 429]
+    with CaptureQueriesContext(connection) as queries:
+        assert _statuses(api, 3) == [429, 429, 429]
+    assert len(queries.captured_queries) == 0

@@ -117,7 +117,7 @@ def test_an_aggregators_day_from_zero_to_dispatched_setpoints(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_households_day(tenant, token_client, django_capture_on_commit_callbacks):
-    # given the zone's public prices and the N1 tariff table of docs/examples
+    # given the zone's public prices and N1's stored tariffs
     from ainergy.markets.models import BiddingZone
     from ainergy.timeseries.models import Series
     from ainergy.timeseries.services import observations_write_frame, public_series_get_or_create
@@ -127,15 +127,11 @@ def test_a_households_day(tenant, token_client, django_capture_on_commit_callbac
         key="dk1-day-ahead", kind="day_ahead_price", resolution_minutes=60,
         bidding_zone=BiddingZone.objects.get(code="DK1"),
     )  # fmt: skip
-    tariff = json.loads(
-        (Path(settings.BASE_DIR) / "docs/examples/household_tariff_n1.json").read_text()
-    )
     client = token_client(tenant, ["read", "write", "ingest"])
     start = dt.datetime(2024, 1, 12, tzinfo=dt.UTC)
     end = start + dt.timedelta(days=6)
 
     def weather_and_prices(answers):
-        answers["tariffTable"] = tariff
         weather = weather_frame()
         for key, column in (
             ("villa-temperature", "temperature_c"),
@@ -168,4 +164,12 @@ def test_a_households_day(tenant, token_client, django_capture_on_commit_callbac
         cost["energyEur"] + cost["tariffsEur"] + cost["taxesEur"] - cost["exportRevenueEur"],
         abs=0.01,
     )
+    bill = schedule["billDkk"]
+    parts = ("spotDkk", "supplierMarkupDkk", "dsoTariffDkk", "energinetTariffDkk",
+             "electricityTaxDkk", "vatDkk")  # fmt: skip
+    assert bill["dsoTariffDkk"] > 0 and bill["energinetTariffDkk"] > 0
+    assert bill["totalDkk"] == pytest.approx(
+        sum(bill[k] for k in parts) - bill["exportRevenueDkk"], abs=0.01
+    )
+    assert "n1" in [company["code"] for company in answers["gridCompanies"]]
     assert answers["householdSchedules"]["totalCount"] == 1

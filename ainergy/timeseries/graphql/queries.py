@@ -114,7 +114,11 @@ class Query:
 
     @strawberry.field(
         extensions=[READ],
-        description="The latest stored forecast of a series (or the one issued at issuedAt).",
+        description=(
+            "One stored forecast of a series: the latest issue at or before issuedAt (any time if "
+            "null); of several forecast runs issued at that time the latest succeeded one. "
+            "Values of two runs are never mixed; a run's own values: forecastRunValues."
+        ),
     )
     def forecast_values(
         self,
@@ -122,7 +126,9 @@ class Query:
         series_id: SeriesId,
         issued_at: Annotated[
             dt.datetime | None,
-            strawberry.argument(description="Issue time of the forecast; null: the latest."),
+            strawberry.argument(
+                description="Latest issue time to consider; null: the latest forecast."
+            ),
         ] = None,
     ) -> list[ForecastPoint]:
         frame = selectors.forecast_values(_series(info, series_id), issued_at=issued_at)
