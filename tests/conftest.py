@@ -112,23 +112,42 @@ def user_client(client):
 
 
 REFERENCE_DATA_MIGRATIONS = (
-    "ainergy.markets.migrations.0002_seed_zones_and_products",
-    "ainergy.assets.migrations.0003_seed_technology_catalogue",
-    "ainergy.pipeline.migrations.0002_seed_market_timeline",
+    ("ainergy.markets.migrations.0002_seed_zones_and_products", "seed"),
+    ("ainergy.assets.migrations.0003_seed_technology_catalogue", "seed"),
+    ("ainergy.pipeline.migrations.0002_seed_market_timeline", "seed"),
+    ("optimization.migrations.0006_seed_grid_tariffs", "load"),
 )
+
+
+def _reference_data_seed() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """Transactional tests flush every table, including rows seeded by data migrations
-    (bidding zones, market products, the technology catalogue); put them back."""
+    (bidding zones, market products, the technology catalogue, the market timeline, grid
+    tariffs); put them back, both in transactional tests and in any database test that runs
+    after such a flush (tests that reach ``transactional_db`` through another fixture are not
+    always ordered last)."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    names = request.fixturenames
+    if (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in names or "live_server" in names
+    ):
+        request.getfixturevalue("transactional_db")
+        _reference_data_seed()
         return
-    import importlib
+    if marker is None and "db" not in names:
+        return
+    request.getfixturevalue("db")
+    from ainergy.markets.models import BiddingZone
+    from optimization.models import GridCompany
 
-    from django.apps import apps
-
-    request.getfixturevalue("transactional_db")
-    for module in REFERENCE_DATA_MIGRATIONS:
-        importlib.import_module(module).seed(apps, None)
+    if not (BiddingZone.objects.exists() and GridCompany.objects.exists()):
+        _reference_data_seed()

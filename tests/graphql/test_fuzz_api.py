@@ -186,6 +186,7 @@ def row_counts() -> dict[str, int]:
 def fuzz_world(tenant, other_tenant, token_client, settings):
     settings.RATE_LIMIT_PER_CALLER_PER_MINUTE = 10**6
     settings.RATE_LIMIT_PER_IP_PER_MINUTE = 10**6
+    settings.RATE_LIMIT_PER_TENANT_PER_MINUTE = 10**6
     settings.GRAPHQL_COST_BUDGET_PER_MINUTE = 10**12
     ours, theirs = build_pool(tenant), build_pool(other_tenant, name="Foreign")
     ids = []

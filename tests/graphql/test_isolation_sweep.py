@@ -176,8 +176,12 @@ def gid(type_name: str, obj) -> str:
 @pytest.fixture(autouse=True)
 def _no_cost_limits(settings):
     """The sweep selects every field of every type, nested objects included; query cost limits
-    would refuse some of those documents before they reach tenancy (test_cost_and_rejection)."""
+    would refuse some of those documents before they reach tenancy (test_cost_and_rejection),
+    and its hundreds of requests from one address would meet the request-rate limits."""
     settings.GRAPHQL_MAX_COST = 10**9
+    settings.RATE_LIMIT_PER_IP_PER_MINUTE = 10**6
+    settings.RATE_LIMIT_PER_CALLER_PER_MINUTE = 10**6
+    settings.RATE_LIMIT_PER_TENANT_PER_MINUTE = 10**6
     settings.GRAPHQL_COST_BUDGET_PER_MINUTE = 10**12
 
 
