@@ -158,7 +158,7 @@ def test_household_day_and_sizing_from_the_site_page(
     assert [x for d in chosen["data"] for x in d["value"]] == pytest.approx(
         [study.emissions_kg_co2_per_year, study.annual_cost_eur["total"] * study_rate]
     )
-    assert page.get_by_test_id("annual-total").inner_text() == dkk(
+    assert page.get_by_test_id("annual-total").text_content() == dkk(
         study.annual_cost_eur["total"] * study_rate
     )
     assert study.design["heat_pump"] in page.get_by_test_id("chosen-design").inner_text()
