@@ -370,6 +370,10 @@ def run_strategy(case: Case, strategy: str, forecast: Scenarios, realised: Reali
         "deviation_mwh": float(np.abs(deviation).sum() * step_h),
         "deviation_short_mwh": float(np.maximum(-deviation, 0).sum() * step_h),
         "deviation_long_mwh": float(np.maximum(deviation, 0).sum() * step_h),
+        "deviation_mtus": int((deviation != 0).sum()),
+        # the deviating energy valued at the day-ahead price: what the deviation would have cost
+        # had it been bought (sold) day-ahead, so imbalance - this = the cost of deviating
+        "deviation_at_day_ahead_eur": float((price * deviation).sum() * step_h),
         "deviation_reasons_mwh": reasons,
         "reserve_offered_mwh": sum(float(v.sum()) * step_h for v in offered.values()),
         "reserve_not_delivered_mwh": missing_mwh,
@@ -647,6 +651,17 @@ def summarize(records: list[dict], case: Case) -> dict:
             if totals["day_ahead_mwh"] > 0
             else None,
             "deviation_cost_eur": round(totals["imbalance"] + totals["imbalance_penalty"], 2),
+            "deviation_cost_over_day_ahead_eur": round(
+                totals["imbalance"]
+                + totals["imbalance_penalty"]
+                - sum(r["deviation_at_day_ahead_eur"] for r in rows),
+                2,
+            )
+            if all("deviation_at_day_ahead_eur" in r for r in rows)
+            else None,
+            "deviation_mtus": sum(r.get("deviation_mtus", 0) for r in rows)
+            if all("deviation_mtus" in r for r in rows)
+            else None,
             "deviation_reasons_mwh": {k: round(v, 3) for k, v in sorted(reasons.items())},
             "reserve_delivered_share": round(1 - totals["reserve_not_delivered_mwh"] / offered, 5)
             if offered > 0
@@ -657,6 +672,8 @@ def summarize(records: list[dict], case: Case) -> dict:
     compared = [s for s in COMPARED if s in case.strategies]
     common = [r for r in days if all(s in r["strategies"] for s in compared)]
     out["common_days"] = len(common)
+    # a day on which any compared strategy failed leaves the comparisons (reported, not hidden)
+    out["dropped_days"] = len(days) - len(common)
     if len(compared) == len(COMPARED) and common:
         out.update(_comparisons(common, case))
     margins = [r for r in days if "margin" in r]

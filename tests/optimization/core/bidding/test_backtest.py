@@ -46,7 +46,8 @@ def _row(total, missing=0.0):
         "total": total, "day_ahead": total, "reserve": 0.0, "imbalance": 0.0,
         "imbalance_penalty": 0.0, "backup": 0.0, "start": 0.0, "non_delivery": 100.0 * missing,
         "day_ahead_mwh": 10.0, "deviation_mwh": 0.1, "deviation_short_mwh": 0.1,
-        "deviation_long_mwh": 0.0, "deviation_reasons_mwh": {"storage_capacity": 0.1},
+        "deviation_long_mwh": 0.0, "deviation_mtus": 1, "deviation_at_day_ahead_eur": 0.0,
+        "deviation_reasons_mwh": {"storage_capacity": 0.1},
         "reserve_offered_mwh": 5.0, "reserve_not_delivered_mwh": missing,
         "deviation_penalty_eur_per_mwh": 400.0, "dispatch_status": "optimal",
         "highest_buy_price_eur_per_mwh": 300.0, "bid_s": 0.1, "dispatch_s": 0.2,
@@ -87,6 +88,7 @@ def test_a_failing_strategy_keeps_the_day_for_the_others_and_is_reported(case):
     assert summary["strategies"]["deterministic"]["days"] == 2
     assert summary["strategies"]["deterministic"]["failed_days"] == 1
     assert summary["common_days"] == 2
+    assert summary["dropped_days"] == 1
     assert summary["vss_eur"] == (110.0 + 330.0) - (100.0 + 300.0)
     assert summary["evpi_eur"] == (100.0 + 300.0) - (90.0 + 270.0)
     # captured = (heat-led - strategy) / (heat-led - perfect foresight), summed over days
@@ -95,6 +97,34 @@ def test_a_failing_strategy_keeps_the_day_for_the_others_and_is_reported(case):
     low, high = summary["vss_interval_95_eur"]
     assert 10.0 * 2 - 1e-9 <= low <= high <= 30.0 * 2 + 1e-9
     assert set(COMPARED) == set(summary["strategies"])
+
+
+def test_deviation_share_and_cost_of_deviating_are_summed_over_days(case):
+    # given two days of 10 MWh cleared each; day 1 bought 0.5 MWh short (2 MTUs) at a DA price
+    # of 40 EUR/MWh, settled at an imbalance price of 60 plus a 10 EUR/MWh fee; day 2 consumed
+    # 0.25 MWh too much (1 MTU) at DA 60, settled at 100 plus 10
+    days = [
+        _day("2024-01-01", 100.0, 110.0, 90.0, 150.0),
+        _day("2024-01-02", 200.0, 210.0, 180.0, 260.0),
+    ]
+    for record, (mwh, sign, mtus, da, imb) in zip(
+        days, [(0.5, -1.0, 2, 40.0, 60.0), (0.25, 1.0, 1, 60.0, 100.0)], strict=True
+    ):
+        row = record["strategies"]["stochastic"]
+        row.update(
+            deviation_mwh=mwh, deviation_mtus=mtus, imbalance=sign * mwh * imb,
+            imbalance_penalty=10.0 * mwh, deviation_at_day_ahead_eur=sign * mwh * da,
+        )  # fmt: skip
+    # when
+    stochastic = summarize(days, case)["strategies"]["stochastic"]
+    # then share = 0.75 / 20 MWh; cost = imbalance + fee = (-30 + 5) + (25 + 2.5) = 2.5 EUR;
+    # over day-ahead: day 1 (-30 + 5) - (-20) = -5, day 2 (25 + 2.5) - 15 = 12.5 -> 7.5 EUR
+    assert stochastic["deviation_mwh"] == 0.75
+    assert stochastic["deviation_share"] == round(0.75 / 20.0, 5)
+    assert stochastic["deviation_mtus"] == 3
+    assert stochastic["deviation_cost_eur"] == 2.5
+    assert stochastic["deviation_cost_over_day_ahead_eur"] == 7.5
+    assert summarize(days, case)["dropped_days"] == 0
 
 
 def test_vss_sensitivity_resettles_the_reserve_not_delivered_at_each_penalty(case):
