@@ -1,6 +1,7 @@
 """Backtest honesty: 15-minute data kept at 15 minutes, one strategy's failure keeps the day for
 the others, comparisons with exact sums and intervals, the non-delivery penalty sensitivity."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -8,7 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimization.core.bidding.backtest import COMPARED, summarize
+from optimization.core.bidding.backtest import (
+    COMPARED,
+    _learn_unsettled_days,
+    load_case_data,
+    summarize,
+)
 from optimization.core.bidding.case import load_case, on_grid, read_series
 
 EXAMPLE = Path(__file__).resolve().parents[4] / "docs" / "examples" / "bidding_dk1_mfrr.json"
@@ -140,6 +146,28 @@ def test_vss_sensitivity_resettles_the_reserve_not_delivered_at_each_penalty(cas
     assert sensitivity[0.0] == 30.0 - 100.0
     assert sensitivity[100.0] == 30.0
     assert sensitivity[1000.0] == 30.0 + 900.0
+
+
+def test_a_sampled_run_calibrates_on_every_unsettled_day_of_the_window(case):
+    # given the example case with a 4-day calibration window, one day already settled (D-3)
+    from dataclasses import replace
+
+    case = replace(case, margin_calibration={"coverage": 0.9, "window_days": 4, "min_days": 2})
+    data = load_case_data(case)
+    day = dt.date(2024, 2, 9)
+    settled = dt.date(2024, 2, 6)
+    history = [(settled, {"heat_exceedance_sigma": 9.0})]
+    tried = {settled}
+    # when the backtest is about to run D (its gate: D-1 12:00, so D-2 is the last known day)
+    _learn_unsettled_days(case, data, history, tried, day)
+    learned = sorted(d for d, _ in history)
+    _learn_unsettled_days(case, data, history, tried, day)  # nothing is computed twice
+    # then every day D-4..D-2 is known once, the settled one kept as it was
+    assert learned == [dt.date(2024, 2, 5), settled, dt.date(2024, 2, 7)]
+    assert len(history) == 3
+    assert dict(history)[settled] == {"heat_exceedance_sigma": 9.0}
+    assert all("heat_exceedance_sigma" in c for _, c in history)
+    assert tried == {dt.date(2024, 2, 5), settled, dt.date(2024, 2, 7)}
 
 
 def test_backtest_cli_writes_resumable_day_records(tmp_path, capsys):
