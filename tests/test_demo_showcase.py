@@ -32,7 +32,11 @@ def test_showcase_takes_a_plan_to_dispatch_and_schedules_the_household():
     schedule = showcase.household_schedule
     assert schedule is not None and schedule.job.status == JobStatus.SUCCEEDED, showcase.notes
     # when it runs again, nothing is added
-    counts = (BidPlan.objects.count(), PoolDispatch.objects.count(), HouseholdSchedule.objects.count())
+    counts = (
+        BidPlan.objects.count(),
+        PoolDispatch.objects.count(),
+        HouseholdSchedule.objects.count(),
+    )
     again = showcase_run()
     assert again.bid_plan.pk == plan.pk and again.household_schedule.pk == schedule.pk
     assert (
