@@ -39,7 +39,13 @@ def dkk(value: float) -> str:
 
 
 def test_household_day_and_sizing_from_the_site_page(
-    open_portal, tenant, make_tenant, house, load_data, member_of, worker
+    open_portal,
+    tenant,
+    make_tenant,
+    house,  # noqa: F811
+    load_data,  # noqa: F811
+    member_of,
+    worker,
 ):
     from optimization.models import HouseholdSchedule, SizingStudy
 
