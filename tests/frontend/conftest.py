@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -186,6 +187,9 @@ def _readme_copy(source: Path, name: str) -> None:
 def open_portal(browser, live_server):
     """open_portal(language="en") -> Portal; console errors fail the test at teardown."""
     opened: list[Portal] = []
+    # The server's first request loads the URLconf and builds the GraphQL schema (seconds on a
+    # busy machine); done here, so no page load of the test waits for it.
+    urllib.request.urlopen(live_server.url + "/login/", timeout=180).read()
 
     def open_(language: str = "en") -> Portal:
         portal = Portal(browser, live_server.url, language)
