@@ -2,6 +2,9 @@
 CASE.json --out DAYS.jsonl`` (one or more JSONL files of the same case, e.g. two interleaved
 every-2nd-day passes) with the backtest's own ``summarize`` and print markdown rows.
 
+    # run a sample of the case's days (resumable, one JSON line per day; progress on stderr)
+    python benchmarks/backtest_years.py run CASE.json START END DAY_STEP DAYS.jsonl
+    # table
     python benchmarks/backtest_years.py LABEL=CASE.json:DAYS.jsonl[,MORE.jsonl] [...] \
         [--strategies]   # also one table of strategy totals per label
 
@@ -24,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from optimization.core.bidding.backtest import COMPARED, summarize  # noqa: E402
+from optimization.core.bidding.backtest import COMPARED, run_backtest, summarize  # noqa: E402
 from optimization.core.bidding.case import load_case  # noqa: E402
 
 
@@ -120,7 +123,37 @@ def strategy_rows(summary: dict) -> list[str]:
     return rows
 
 
+def run(case_path: str, start: str, end: str, step: str, out: str) -> None:
+    """``run_backtest`` over [start, end] every ``step`` days, records appended to ``out``."""
+    import datetime as dt
+    import time
+
+    started = time.time()
+
+    def progress(record: dict) -> None:
+        line = {"day": record["day"], "t": round(time.time() - started)}
+        if "skipped" in record:
+            line["skipped"] = record["skipped"]
+        else:
+            line.update({s: round(c["total"], 1) for s, c in record["strategies"].items()})
+            line.update({f"failed_{s}": e for s, e in record["failed"].items()})
+        print(json.dumps(line), file=sys.stderr, flush=True)
+
+    summary = run_backtest(
+        load_case(case_path),
+        dt.date.fromisoformat(start),
+        dt.date.fromisoformat(end),
+        int(step),
+        progress,
+        out=Path(out),
+    )
+    Path(out).with_suffix(".summary.json").write_text(json.dumps(summary, indent=1))
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "run":
+        run(*argv[1:6])
+        return 0
     with_strategies = "--strategies" in argv
     specs = [a for a in argv if a != "--strategies"]
     summaries = []
