@@ -49,7 +49,7 @@ def _interval(pair: list[float], scale: float = 1.0, digits: int = 1) -> str:
     return f"{pair[0] / scale:,.{digits}f} … {pair[1] / scale:,.{digits}f}"
 
 
-def row(label: str, summary: dict) -> str:
+def row(label: str, summary: dict, has_reserve: bool = True) -> str:
     strategies = summary["strategies"]
     sto = strategies.get("stochastic", {})
     pooled = [strategies[s] for s in COMPARED if s in strategies]
@@ -71,7 +71,9 @@ def row(label: str, summary: dict) -> str:
     else:
         vss = share = positive = quarters = captured = "n/a"
     reserve = (
-        "no reserve data"
+        "no reserve price data"
+        if not has_reserve
+        else "none offered"
         if not sto.get("reserve_offered_mwh")
         else f"{sto['reserve_delivered_share']:.4f} "
         f"({sto['reserve_offered_mwh'] - sto['reserve_not_delivered_mwh']:,.0f}"
@@ -160,13 +162,14 @@ def main(argv: list[str]) -> int:
     for spec in specs:
         label, rest = spec.split("=", 1)
         case_path, days = rest.split(":", 1)
-        summary = summarize(_records(days.split(",")), load_case(case_path))
-        summaries.append((label, summary))
+        case = load_case(case_path)
+        summary = summarize(_records(days.split(",")), case)
+        summaries.append((label, summary, bool(case.products)))
     print(HEADER)
-    for label, summary in summaries:
-        print(row(label, summary))
+    for label, summary, has_reserve in summaries:
+        print(row(label, summary, has_reserve))
     if with_strategies:
-        for label, summary in summaries:
+        for label, summary, _ in summaries:
             print(f"\n{label}\n\n{STRATEGY_HEADER}")
             print("\n".join(strategy_rows(summary)))
             print(
