@@ -80,4 +80,3 @@ def test_household_schedules_are_deadline_bound_and_served_first():
         DEADLINE_PRIORITY,
     )
     assert get_job_kind("diagnostic").priority > DEADLINE_PRIORITY
-
