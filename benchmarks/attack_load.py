@@ -492,7 +492,9 @@ def run_attacks(plan, stop_event: threading.Event, rate: float) -> list[threadin
 # --- worker loss ------------------------------------------------------------------------------
 
 
-def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
+def worker_loss(
+    env: dict, base: str, token: str, repeats: int, step_delay_s: int = 3
+) -> list[dict]:
     import requests
     from django.db import close_old_connections
     from strawberry import relay
@@ -501,6 +503,7 @@ def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
 
     def start_worker(name: str) -> subprocess.Popen:
         log = open(f"/tmp/attack-load-{name}.log", "w")  # noqa: SIM115
+        started.append(name)
         return subprocess.Popen(
             [sys.executable, "-m", "ainergy.workers", "default", "-n", f"{name}@%h",
              "--without-gossip", "--without-mingle"],  # fmt: skip
@@ -523,8 +526,21 @@ def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
         [sys.executable, "manage.py", "jobs_relay"],
         cwd=ROOT, env=env, stdout=relay_log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
+
+    def wait_ready(timeout_s: float = 180.0) -> None:
+        """Until every started worker has printed ``ready.`` (they import Django and solvers)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            logs = [Path(f"/tmp/attack-load-{name}.log").read_text(errors="replace")
+                    for name in started]  # fmt: skip
+            if all("ready." in log for log in logs):
+                return
+            time.sleep(0.5)
+        raise SystemExit("workers did not start; see /tmp/attack-load-w*.log")
+
+    started: list[str] = []
     workers = [start_worker(f"w{i}") for i in range(2)]
-    time.sleep(20)  # workers import Django, the solvers and Prophet
+    wait_ready()
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
     results = []
@@ -534,7 +550,7 @@ def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
                 f"{base}/graphql",
                 json={
                     "query": "mutation { diagnosticJobRequest(input: {steps: 20, "
-                    "stepDelayS: 3}) { id } }"
+                    f"stepDelayS: {step_delay_s}}}) {{ id }} }}"
                 },  # fmt: skip
                 timeout=30,
             ).json()
@@ -567,8 +583,10 @@ def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
                     "attempts": job.attempts,
                 }
             )
-            workers = [w for w in workers if w is not victim] + [start_worker(f"w{time.time_ns()}")]
-            time.sleep(20)
+            if len(results) < repeats:
+                workers = [w for w in workers if w is not victim]
+                workers.append(start_worker(f"w{time.time_ns()}"))
+                wait_ready()
     finally:
         for process in [*workers, relay_process]:
             stop(process, kill=True)
@@ -612,6 +630,7 @@ def main() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+    began = time.monotonic()
     report: dict = {"machine": {"cores": os.cpu_count(), "load_1m": os.getloadavg()[0]}}
     server = None
     try:
@@ -684,7 +703,11 @@ def main() -> None:
             }
             if "loss" not in skip:
                 report["worker_loss"] = worker_loss(
-                    env, base, world["legit_tokens"][0], 1 if args.quick else args.loss_repeats
+                    env,
+                    base,
+                    world["legit_tokens"][0],
+                    1 if args.quick else args.loss_repeats,
+                    step_delay_s=1 if args.quick else 3,  # a 20 s job when quick, else 60 s
                 )
             stop(server)
     finally:
@@ -694,6 +717,7 @@ def main() -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     report["machine"]["load_1m_end"] = os.getloadavg()[0]
+    report["machine"]["elapsed_s"] = round(time.monotonic() - began)
     print(json.dumps(report, indent=1, default=str))
     print_tables(report)
 
