@@ -174,14 +174,19 @@ def production_env(database_url: str, redis_url: str, **extra: str) -> dict:
     return env
 
 
+_collected: list[bool] = []
+
+
 def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     import requests
 
     env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
-    subprocess.run(  # as `make serve` does
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT, env=env, check=True,
-    )  # fmt: skip
+    if not _collected:
+        subprocess.run(  # as `make serve` does (once: the files do not change between servers)
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+        _collected.append(True)
     log = open(f"/tmp/attack-load-server-{port}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "ainergy/gunicorn_conf.py"],
@@ -507,7 +512,8 @@ def worker_loss(
         return subprocess.Popen(
             [sys.executable, "-m", "ainergy.workers", "default", "-n", f"{name}@%h",
              "--without-gossip", "--without-mingle"],  # fmt: skip
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env={**env, "LOG_LEVEL": "INFO"},  # INFO: its "ready." line
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 
     def group(process) -> set[int]:
@@ -631,11 +637,16 @@ def main() -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     began = time.monotonic()
-    report: dict = {"machine": {"cores": os.cpu_count(), "load_1m": os.getloadavg()[0]}}
+    phases: dict[str, int] = {}  # [s] since the start, at the end of each phase
+    report: dict = {
+        "machine": {"cores": os.cpu_count(), "load_1m": os.getloadavg()[0]},
+        "phases_s": phases,
+    }
     server = None
     try:
         call_command("migrate", verbosity=0)
         world = seed(tokens_needed=max(levels) + args.legit_clients)
+        phases["seed"] = round(time.monotonic() - began)
         base = f"http://127.0.0.1:{args.port}"
 
         def clients(count: int, offset: int = 0) -> list[Legit]:
@@ -667,12 +678,14 @@ def main() -> None:
                 for endpoint in ENDPOINTS
             }
             stop(server)
+            server = None
+            phases["capacity"] = round(time.monotonic() - began)
         if "attack" not in skip:
             env = production_env(database_url, redis_url)
             server = start_server(env, args.port, args.web_workers)
             legit = clients(args.legit_clients, offset=max(levels))
             open_loop(legit, args.legit_rate, 3.0)  # warm-up
-            attack_seconds = 10.0 if args.quick else args.attack_seconds
+            attack_seconds = 20.0 if args.quick else args.attack_seconds
             quiet = open_loop(legit, args.legit_rate, attack_seconds)
             plan = attacks(base, world)
             stop_event = threading.Event()
@@ -701,14 +714,20 @@ def main() -> None:
                     for attack, _ in plan
                 ],
             }
-            if "loss" not in skip:
-                report["worker_loss"] = worker_loss(
-                    env,
-                    base,
-                    world["legit_tokens"][0],
-                    1 if args.quick else args.loss_repeats,
-                    step_delay_s=1 if args.quick else 3,  # a 20 s job when quick, else 60 s
-                )
+            phases["attack"] = round(time.monotonic() - began)
+        if "loss" not in skip:
+            env = production_env(database_url, redis_url)
+            if server is None or server.poll() is not None:
+                server = start_server(env, args.port, args.web_workers)
+            report["worker_loss"] = worker_loss(
+                env,
+                base,
+                world["legit_tokens"][0],
+                1 if args.quick else args.loss_repeats,
+                step_delay_s=1 if args.quick else 3,  # a 20 s job when quick, else 60 s
+            )
+            phases["loss"] = round(time.monotonic() - began)
+        if server is not None:
             stop(server)
     finally:
         if server is not None:
