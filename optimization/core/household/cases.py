@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,6 @@ from optimization.core.household.scheduling import (
     ScheduleProblem,
     validate_problem,
 )
-from optimization.core.household.sizing import EvDemand, HouseholdYear, SizingProblem
 from optimization.core.household.tariffs import (
     TariffTable,
     price_components,
@@ -55,6 +54,9 @@ from optimization.core.household.technology import (
     flow_temperature_c,
     heat_capacity_factor,
 )
+
+if TYPE_CHECKING:  # the sizing model loads only for a sizing case
+    from optimization.core.household.sizing import SizingProblem
 
 KMH_PER_MS = 3.6
 MAX_FILLED_GAP_H = 26
@@ -408,6 +410,8 @@ def _household_load(
 
 def sizing_case_from_dict(case: Mapping[str, Any], base_dir: Path) -> SizingCase:
     """Parse a ``size`` case (schema in docs/household.md)."""
+    from optimization.core.household.sizing import EvDemand, HouseholdYear, SizingProblem
+
     notes: list[str] = []
     year_number = int(_number(case, "year", ""))
     index = local_year_index(year_number)
