@@ -24,7 +24,13 @@ from ainergy.common.errors import Issues, NotFoundError, ValidationError
 from ainergy.timeseries import timescale
 from ainergy.timeseries.kinds import get_kind
 from ainergy.timeseries.models import ForecastValue, Observation, Series
-from ainergy.timeseries.validation import parse_time, validate_frame, validate_points
+from ainergy.timeseries.validation import (
+    check_physical_range,
+    parse_time,
+    parse_value,
+    validate_frame,
+    validate_points,
+)
 
 ALLOWED_RESOLUTIONS_MINUTES = (1, 5, 15, 30, 60, 1440)
 
@@ -362,3 +368,99 @@ def forecasts_write(
     conflict = ["series_id", "issued_at", "run_id", "scenario", "quantile", "time"]
     _upsert(ForecastValue, columns, conflict, clean, constants)
     return len(clean)
+
+
+@transaction.atomic
+def forecasts_ingest(
+    *,
+    tenant,
+    series: Series,
+    issued_at,
+    points: list[Mapping[str, Any]],
+    source: str,
+    max_points: int | None = None,
+) -> int:
+    """Store a forecast sent point by point (``time``, ``value``, optional ``quantile``,
+    ``scenario``, ``scenario_probability``) by a tenant's own provider, all or nothing.
+
+    Every bad point is reported at once, by its position in ``points``: a time that is naive,
+    off the series' grid or before the issue time, a duplicate (same time, quantile and
+    scenario), a value outside the kind's physical range, a quantile outside (0, 1), a scenario
+    below 1, a probability outside [0, 1], without a scenario or unlike its scenario's.
+    """
+    _writable_series(tenant, series)
+    issues = Issues()
+    issued = None
+    with issues.collect():
+        issued = parse_time(issued_at, "issued_at")
+    if not points:
+        issues.add("points", "give at least one point")
+    elif max_points is not None and len(points) > max_points:
+        issues.add("points", f"{len(points)} points exceed the limit of {max_points}")
+        issues.raise_if_any()
+    series_kind = get_kind(series.kind)
+    step = pd.Timedelta(minutes=series.resolution_minutes)
+    first_period = None if issued is None else issued.floor(step)
+    seen: dict[tuple, int] = {}
+    probabilities: dict[int, tuple[float, int]] = {}
+    rows = []
+    for position, point in enumerate(points):
+        where = f"points[{position}]"
+        time = value = None
+        with issues.collect():
+            time = parse_time(point["time"], f"{where}.time")
+            if (time - pd.Timestamp(0, tz="UTC")) % step:
+                raise ValidationError(
+                    f"{where}.time",
+                    f"{time.isoformat()} is not on the {series.resolution_minutes}-minute grid",
+                )
+            if first_period is not None and time < first_period:
+                raise ValidationError(
+                    f"{where}.time",
+                    f"{time.isoformat()} lies before the issue time {issued.isoformat()}",
+                )
+        with issues.collect():
+            value = check_physical_range(
+                series_kind, parse_value(point["value"], f"{where}.value"), f"{where}.value"
+            )
+        quantile = 0.5 if point.get("quantile") is None else float(point["quantile"])
+        if not 0 < quantile < 1:
+            issues.add(f"{where}.quantile", f"must lie strictly between 0 and 1, got {quantile:g}")
+        scenario = point.get("scenario")
+        if scenario is not None and scenario < 1:
+            issues.add(
+                f"{where}.scenario", f"must be at least 1 (null: not a scenario), got {scenario}"
+            )
+        probability = point.get("scenario_probability")
+        if probability is not None:
+            if scenario is None:
+                issues.add(f"{where}.scenario_probability", "only for a scenario path")
+            elif not 0 <= probability <= 1:
+                issues.add(
+                    f"{where}.scenario_probability", f"must lie in [0, 1], got {probability:g}"
+                )
+            elif scenario in probabilities and probabilities[scenario][0] != probability:
+                earlier, at = probabilities[scenario]
+                issues.add(
+                    f"{where}.scenario_probability",
+                    f"{probability:g} differs from {earlier:g} given to scenario {scenario} "
+                    f"at points[{at}]",
+                )
+            else:
+                probabilities.setdefault(scenario, (probability, position))
+        if time is not None:
+            key = (time, quantile, scenario or 0)
+            if key in seen:
+                issues.add(
+                    f"{where}.time",
+                    f"duplicate of points[{seen[key]}] (same time, quantile and scenario)",
+                )
+            seen.setdefault(key, position)
+        rows.append((time, value, quantile, scenario or 0, probability))
+    issues.raise_if_any()
+    frame = pd.DataFrame(
+        rows, columns=["time", "value", "quantile", "scenario", "scenario_probability"]
+    )
+    return forecasts_write(
+        tenant=tenant, series=series, issued_at=issued, frame=frame, source=source
+    )

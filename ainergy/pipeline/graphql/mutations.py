@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-import pandas as pd
 import strawberry
 
 from ainergy.assets.models import Pool, Site
@@ -22,7 +21,7 @@ from ainergy.pipeline.graphql.types import (
     WebhookEventEnum,
 )
 from ainergy.timeseries.selectors import series_get
-from ainergy.timeseries.services import forecasts_write
+from ainergy.timeseries.services import forecasts_ingest
 
 MAX_FORECAST_POINTS = 20_000
 
@@ -155,7 +154,8 @@ class Mutation:
     @strawberry.mutation(
         extensions=[INGEST],
         description="Store a forecast issued by the tenant's own provider (e.g. weather for "
-        "temperature regressors and PV); same issue time again overwrites its values.",
+        "temperature regressors and PV), all or nothing: every bad point is reported at once by "
+        "its input path; the same issue time again overwrites its values.",
     )
     def forecasts_ingest(
         self, info: Info, input: Annotated[ForecastsIngestInput, strawberry.argument()]
@@ -165,28 +165,13 @@ class Mutation:
         series = series_get(tenant, data["series_id"])
         if series.tenant_id != tenant.pk:
             raise ValidationError("input.seriesId", "public series take no tenant forecasts")
-        if not data["points"]:
-            raise ValidationError("points", "give at least one point")
-        if len(data["points"]) > MAX_FORECAST_POINTS:
-            raise ValidationError("points", f"at most {MAX_FORECAST_POINTS} points")
-        frame = pd.DataFrame(
-            [
-                {
-                    "time": point["time"],
-                    "value": point["value"],
-                    "quantile": 0.5 if point.get("quantile") is None else point["quantile"],
-                    "scenario": point.get("scenario") or 0,
-                    "scenario_probability": point.get("scenario_probability"),
-                }
-                for point in data["points"]
-            ]
-        )
-        written = forecasts_write(
+        written = forecasts_ingest(
             tenant=tenant,
             series=series,
             issued_at=data["issued_at"],
-            frame=frame,
+            points=data["points"],
             source=data.get("source") or "graphql",
+            max_points=MAX_FORECAST_POINTS,
         )
         return ForecastIngestResult(
             series_key=series.key,

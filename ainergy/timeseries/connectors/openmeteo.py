@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ainergy.common.errors import ValidationError
+from ainergy.common.errors import ApplicationError, ValidationError
 from ainergy.timeseries.connectors.batch import SeriesBatch
 from ainergy.timeseries.connectors.http import HttpClient, raise_for_status
 
@@ -104,6 +104,13 @@ class OpenMeteoClient:
         }
         url = f"{self.base_url}/v1/forecast"
         response = self.http.request("GET", url, what="open-meteo forecast", params=params)
+        reason = _error_reason(response) if 400 <= response.status_code < 500 else None
+        if reason is not None:
+            # Open-Meteo explains a refused request in the body; keep its words in the error.
+            raise ApplicationError(
+                f"open-meteo forecast: HTTP {response.status_code}: {reason}",
+                {"source": "open-meteo forecast", "status": response.status_code, "reason": reason},
+            )
         raise_for_status(response, "open-meteo forecast")
         try:
             body = response.json()
@@ -111,6 +118,17 @@ class OpenMeteoClient:
             raise ValidationError("forecast", f"invalid JSON ({error})") from None
         received = received_at or dt.datetime.now(dt.UTC)
         return parse_forecast(body, variables, source_url=response.url, received_at=received)
+
+
+def _error_reason(response) -> str | None:
+    """The ``reason`` of an ``{"error": true, "reason": ...}`` answer, else None."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and body.get("error") is True and isinstance(body.get("reason"), str):
+        return body["reason"]
+    return None
 
 
 def _times(body: dict) -> list[dt.datetime]:

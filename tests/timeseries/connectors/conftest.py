@@ -1,4 +1,5 @@
-"""A local HTTP server that answers like Energi Data Service and the Eloverblik customer API.
+"""A local HTTP server that answers like Energi Data Service, the Eloverblik customer API and
+the Open-Meteo forecast API.
 
 It runs on 127.0.0.1 with a random port in a background thread (stdlib ThreadingHTTPServer),
 serves records in each API's response format, pages with offset/limit, and can be told to
@@ -40,6 +41,7 @@ class Fault:
     truncate: bool = False
     raw_body: bytes | None = None
     delay_s: float = 0.0
+    body: Any = None  # JSON answer sent with a non-200 status (default {"error": "scripted"})
 
 
 @dataclass
@@ -63,6 +65,11 @@ class FakeApis:
     failing_metering_points: dict[str, tuple[int, str]] = field(default_factory=dict)
     meter_value: Callable[[str, dt.datetime], float] = lambda mp_id, moment: 0.5
     document_hook: Callable[[dict], None] | None = None
+    weather: dict[dt.datetime, dict[str, float]] = field(default_factory=dict)
+    # Open-Meteo applies the UTC offset valid *when asked* to every time of an answer in a
+    # local timezone (no per-hour DST switch); this is that "when".
+    weather_asked_at: dt.datetime = dt.datetime(2024, 10, 25, 12, tzinfo=dt.UTC)
+    forecast_hook: Callable[[dict], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail(self, path_prefix: str, fault: Fault, times: int = 1) -> None:
@@ -223,6 +230,63 @@ def eloverblik_answer(
     return 404, {"error": "not found"}
 
 
+OPEN_METEO_UNITS = {"temperature_2m": "°C", "shortwave_radiation": "W/m²"}
+
+
+def open_meteo_answer(state: FakeApis, query: dict[str, str]) -> tuple[int, dict]:
+    """``/v1/forecast`` as Open-Meteo answers it: the hourly grid of the asked local dates,
+    ``null`` where the model (here: the recorded data) has no value, ``shortwave_radiation``
+    labelled at the end of the hour it averages, errors as ``{"error": true, "reason": ...}``."""
+    variables = query.get("hourly", "").split(",")
+    unknown = [name for name in variables if name not in OPEN_METEO_UNITS]
+    if unknown:
+        return 400, {
+            "error": True,
+            "reason": f"Cannot initialize ForecastVariable from invalid String value {unknown[0]} "
+            "for key hourly",
+        }
+    latitude, longitude = float(query["latitude"]), float(query["longitude"])
+    timezone = query.get("timezone", "GMT")
+    offset = (
+        dt.timedelta(0)
+        if timezone in ("GMT", "UTC")
+        else state.weather_asked_at.astimezone(ZoneInfo(timezone)).utcoffset()
+    )
+    assert offset is not None
+    first = dt.datetime.combine(dt.date.fromisoformat(query["start_date"]), dt.time(0))
+    last = dt.datetime.combine(dt.date.fromisoformat(query["end_date"]), dt.time(0))
+    count = int((last - first) / dt.timedelta(hours=1)) + 24
+    locals_ = [first + dt.timedelta(hours=index) for index in range(count)]
+    moments = [(local - offset).replace(tzinfo=UTC) for local in locals_]
+    hourly: dict[str, list] = {
+        "time": [int(moment.timestamp()) for moment in moments]
+        if query.get("timeformat") == "unixtime"
+        else [local.strftime("%Y-%m-%dT%H:%M") for local in locals_]
+    }
+    for name in variables:
+        label_shift = dt.timedelta(hours=1) if name == "shortwave_radiation" else dt.timedelta(0)
+        hourly[name] = [state.weather.get(moment - label_shift, {}).get(name) for moment in moments]
+    answer = {
+        "latitude": round(latitude, 2),
+        "longitude": round(longitude, 2),
+        "generationtime_ms": 0.21,
+        "utc_offset_seconds": int(offset.total_seconds()),
+        "timezone": timezone,
+        "timezone_abbreviation": "GMT"
+        if not offset
+        else ("CEST" if offset.seconds == 7200 else "CET"),
+        "elevation": 12.0,
+        "hourly_units": {
+            "time": "unixtime" if query.get("timeformat") == "unixtime" else "iso8601",
+            **{name: OPEN_METEO_UNITS[name] for name in variables},
+        },
+        "hourly": hourly,
+    }
+    if state.forecast_hook:
+        state.forecast_hook(answer)
+    return 200, answer
+
+
 def make_handler(state: FakeApis) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -246,13 +310,16 @@ def make_handler(state: FakeApis) -> type[BaseHTTPRequestHandler]:
             if fault and fault.delay_s:
                 time.sleep(fault.delay_s)
             if fault and fault.status != 200:
-                self._send(fault.status, {"error": "scripted"}, retry_after=fault.retry_after)
+                answer = fault.body if fault.body is not None else {"error": "scripted"}
+                self._send(fault.status, answer, retry_after=fault.retry_after)
                 return
             if fault and fault.raw_body is not None:
                 self._send_raw(200, fault.raw_body)
                 return
             if parsed.path.startswith("/dataset/"):
                 status, answer = 200, eds_answer(state, parsed.path.split("/")[2], query)
+            elif parsed.path == "/v1/forecast":
+                status, answer = open_meteo_answer(state, query)
             elif parsed.path.startswith("/customerapi/"):
                 status, answer = eloverblik_answer(
                     state, method, parsed.path, self.headers.get("Authorization"), body
@@ -459,6 +526,19 @@ def co2_prognosis_records() -> list[dict]:
         }
         for row in read_rows("co2_emission_prognosis_dk2_2024_01_11.csv").itertuples()
     ]
+
+
+def weather_rows() -> dict[dt.datetime, dict[str, float]]:
+    """Recorded Open-Meteo weather per UTC hour start (``temperature_2m`` instant at the hour,
+    ``shortwave_radiation`` the mean over the hour that starts there), for the fake API."""
+    frame = read_rows("weather_openmeteo_2024_dst_days.csv")
+    return {
+        row.time_utc.to_pydatetime(): {
+            "temperature_2m": float(row.temperature_c),
+            "shortwave_radiation": float(row.solar_radiation_w_per_m2),
+        }
+        for row in frame.itertuples()
+    }
 
 
 def spot_price_rows(area: str) -> dict[dt.datetime, float]:

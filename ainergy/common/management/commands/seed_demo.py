@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from ainergy.common.ids import global_id
 from tenants.services import api_token_create
 
 DEMO_EMAIL = "demo@ainergy.dk"
@@ -14,16 +15,34 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+        parser.add_argument(
+            "--no-showcase",
+            action="store_true",
+            help="Seed only; don't run the showcase bid plan, dispatch and household schedule.",
+        )
 
-    @transaction.atomic
     def handle(self, *args, **options):
         base_url = options["base_url"].rstrip("/")
         from ainergy.demo.seed import seed_demo
 
-        tenant, household = seed_demo(email=DEMO_EMAIL, password=DEMO_PASSWORD)
-        _, secret = api_token_create(
-            tenant=tenant, name="demo token", scopes=["read", "write", "ingest"], expires_in_days=30
-        )
+        with transaction.atomic():
+            tenant, household = seed_demo(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+            _, secret = api_token_create(
+                tenant=tenant,
+                name="demo token",
+                scopes=["read", "write", "ingest"],
+                expires_in_days=30,
+            )
+        showcase_lines = []
+        if not options["no_showcase"]:
+            # after the commit: each step's job runs (in-process) before the next step reads it
+            from ainergy.demo.showcase import showcase_run
+
+            showcase = showcase_run()
+            showcase_lines = [f"Showcase    : {note}" for note in showcase.notes]
+            if showcase.bid_plan is not None:
+                plan_id = global_id(showcase.bid_plan)
+                showcase_lines.append(f"Bid plan    : {base_url}/bid-plans/{plan_id}")
         self.stdout.write(
             "\n".join(
                 [
@@ -33,6 +52,7 @@ class Command(BaseCommand):
                     f"GraphiQL    : {base_url}/graphql",
                     f"API token   : {secret}",
                     "              send it as the header  Authorization: Bearer <token>",
+                    *showcase_lines,
                     "",
                 ]
             )
