@@ -382,3 +382,34 @@ def test_every_list_input_is_capped_by_name_before_any_work(
         {"code": "VALIDATION_ERROR", "field": path, "reason": f"{cap + 1} items; at most {cap}"}
     ], body
     assert row_counts() == before
+
+
+def test_explicit_null_for_a_required_column_is_named_and_changes_nothing(api, tenant):
+    """Found by the fuzz: ``siteUpdate(input: {latitudeDeg: null})`` was INTERNAL (a NOT NULL
+    violation); a partial update's explicit null of a required field is now named."""
+    world = build_pool(tenant)
+    site = world["site"]
+    pump = world["pool"].heat_pumps.first()
+    body = api.execute(
+        "mutation($id: ID!, $input: SitePartialInput!) { siteUpdate(id: $id, input: $input) { id } }",
+        {"id": _gid("Site", site.pk), "input": {"latitudeDeg": None}},
+    )
+    assert _errors(body) == [
+        {
+            "code": "VALIDATION_ERROR",
+            "field": "input.latitudeDeg",
+            "reason": "must not be null (leave it out to keep the current value)",
+        }
+    ]
+    site.refresh_from_db()
+    assert site.latitude_deg is not None
+    body = api.execute(
+        "mutation($id: ID!, $input: HeatPumpPartialInput!) "
+        "{ heatPumpUpdate(id: $id, input: $input) { id } }",
+        {"id": _gid("HeatPump", pump.pk), "input": {"siteId": None}},
+    )
+    assert [(e["code"], e["field"]) for e in _errors(body)] == [
+        ("VALIDATION_ERROR", "input.siteId")
+    ]
+    pump.refresh_from_db()
+    assert pump.site_id == site.pk
