@@ -413,3 +413,36 @@ def test_explicit_null_for_a_required_column_is_named_and_changes_nothing(api, t
     ]
     pump.refresh_from_db()
     assert pump.site_id == site.pk
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [{}] * 50_001,  # over the cap, every item invalid (was 100 000 errors built in the audit)
+        [{"time": "2024-01-01T00:00:00Z", "value": 1.0}] * 50_001,  # over the cap, valid items
+    ],
+    ids=["invalid-items", "valid-items"],
+)
+def test_a_refused_list_is_never_coerced_not_even_for_the_audit(api, series, monkeypatch, points):
+    """Found profiling the list-bounds sweep: the audit of a refused mutation coerced its
+    variables again, without an error cap, so a 150 KB body of 50 001 empty points cost
+    100 000 GraphQL errors (seconds of the request thread). Coercion calls are counted in
+    graphql-core, where the request's variables are coerced."""
+    from graphql.execution import values
+
+    calls = []
+    coerce = values.coerce_input_value
+    monkeypatch.setattr(
+        values, "coerce_input_value", lambda *args: calls.append(1) or coerce(*args)
+    )
+    batches = [{"seriesId": _gid("Series", series.pk), "points": points}]
+    body = api.execute(INGEST, {"input": {"batches": batches}})
+    assert _errors(body) == [
+        {
+            "code": "VALIDATION_ERROR",
+            "field": "input.batches[0].points",
+            "reason": "50001 items; at most 50000",
+        }
+    ]
+    assert calls == []
+    assert Observation.objects.count() == 0
