@@ -84,7 +84,11 @@ def _published_at(hours_utc: pd.Series, local_clock: dt.time) -> pd.Series:
 
 @lru_cache(maxsize=8)
 def _dataset(name: str) -> Dataset:
-    """Vectorised: the full shared files hold ~125 000 hourly records."""
+    """Vectorised: the full shared files hold ~125 000 hourly records. Datasets the shared
+    data lack (FCR, imbalance, CO2, …) answer with no records."""
+    if name not in _DATASETS:
+        empty = np.array([], dtype="int64")
+        return Dataset(hour_ns=empty, published_ns=empty, records=[])
     frame_key, clock, fields = _DATASETS[name]
     frame = shared_frames()[frame_key]
     hours = frame["time"]
