@@ -174,14 +174,19 @@ def production_env(database_url: str, redis_url: str, **extra: str) -> dict:
     return env
 
 
+_collected: list[bool] = []
+
+
 def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     import requests
 
     env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
-    subprocess.run(  # as `make serve` does
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT, env=env, check=True,
-    )  # fmt: skip
+    if not _collected:
+        subprocess.run(  # as `make serve` does (once: the files do not change between servers)
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+        _collected.append(True)
     log = open(f"/tmp/attack-load-server-{port}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "ainergy/gunicorn_conf.py"],
@@ -492,7 +497,9 @@ def run_attacks(plan, stop_event: threading.Event, rate: float) -> list[threadin
 # --- worker loss ------------------------------------------------------------------------------
 
 
-def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
+def worker_loss(
+    env: dict, base: str, token: str, repeats: int, step_delay_s: int = 3
+) -> list[dict]:
     import requests
     from django.db import close_old_connections
     from strawberry import relay
@@ -501,10 +508,12 @@ def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
 
     def start_worker(name: str) -> subprocess.Popen:
         log = open(f"/tmp/attack-load-{name}.log", "w")  # noqa: SIM115
+        started.append(name)
         return subprocess.Popen(
             [sys.executable, "-m", "ainergy.workers", "default", "-n", f"{name}@%h",
              "--without-gossip", "--without-mingle"],  # fmt: skip
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env={**env, "LOG_LEVEL": "INFO"},  # INFO: its "ready." line
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 
     def group(process) -> set[int]:
@@ -523,8 +532,21 @@ def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
         [sys.executable, "manage.py", "jobs_relay"],
         cwd=ROOT, env=env, stdout=relay_log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
+
+    def wait_ready(timeout_s: float = 180.0) -> None:
+        """Until every started worker has printed ``ready.`` (they import Django and solvers)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            logs = [Path(f"/tmp/attack-load-{name}.log").read_text(errors="replace")
+                    for name in started]  # fmt: skip
+            if all("ready." in log for log in logs):
+                return
+            time.sleep(0.5)
+        raise SystemExit("workers did not start; see /tmp/attack-load-w*.log")
+
+    started: list[str] = []
     workers = [start_worker(f"w{i}") for i in range(2)]
-    time.sleep(20)  # workers import Django, the solvers and Prophet
+    wait_ready()
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
     results = []
@@ -534,7 +556,7 @@ def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
                 f"{base}/graphql",
                 json={
                     "query": "mutation { diagnosticJobRequest(input: {steps: 20, "
-                    "stepDelayS: 3}) { id } }"
+                    f"stepDelayS: {step_delay_s}}}) {{ id }} }}"
                 },  # fmt: skip
                 timeout=30,
             ).json()
@@ -567,8 +589,10 @@ def worker_loss(env: dict, base: str, token: str, repeats: int) -> list[dict]:
                     "attempts": job.attempts,
                 }
             )
-            workers = [w for w in workers if w is not victim] + [start_worker(f"w{time.time_ns()}")]
-            time.sleep(20)
+            if len(results) < repeats:
+                workers = [w for w in workers if w is not victim]
+                workers.append(start_worker(f"w{time.time_ns()}"))
+                wait_ready()
     finally:
         for process in [*workers, relay_process]:
             stop(process, kill=True)
@@ -612,11 +636,17 @@ def main() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    report: dict = {"machine": {"cores": os.cpu_count(), "load_1m": os.getloadavg()[0]}}
+    began = time.monotonic()
+    phases: dict[str, int] = {}  # [s] since the start, at the end of each phase
+    report: dict = {
+        "machine": {"cores": os.cpu_count(), "load_1m": os.getloadavg()[0]},
+        "phases_s": phases,
+    }
     server = None
     try:
         call_command("migrate", verbosity=0)
         world = seed(tokens_needed=max(levels) + args.legit_clients)
+        phases["seed"] = round(time.monotonic() - began)
         base = f"http://127.0.0.1:{args.port}"
 
         def clients(count: int, offset: int = 0) -> list[Legit]:
@@ -648,12 +678,14 @@ def main() -> None:
                 for endpoint in ENDPOINTS
             }
             stop(server)
+            server = None
+            phases["capacity"] = round(time.monotonic() - began)
         if "attack" not in skip:
             env = production_env(database_url, redis_url)
             server = start_server(env, args.port, args.web_workers)
             legit = clients(args.legit_clients, offset=max(levels))
             open_loop(legit, args.legit_rate, 3.0)  # warm-up
-            attack_seconds = 10.0 if args.quick else args.attack_seconds
+            attack_seconds = 20.0 if args.quick else args.attack_seconds
             quiet = open_loop(legit, args.legit_rate, attack_seconds)
             plan = attacks(base, world)
             stop_event = threading.Event()
@@ -682,10 +714,20 @@ def main() -> None:
                     for attack, _ in plan
                 ],
             }
-            if "loss" not in skip:
-                report["worker_loss"] = worker_loss(
-                    env, base, world["legit_tokens"][0], 1 if args.quick else args.loss_repeats
-                )
+            phases["attack"] = round(time.monotonic() - began)
+        if "loss" not in skip:
+            env = production_env(database_url, redis_url)
+            if server is None or server.poll() is not None:
+                server = start_server(env, args.port, args.web_workers)
+            report["worker_loss"] = worker_loss(
+                env,
+                base,
+                world["legit_tokens"][0],
+                1 if args.quick else args.loss_repeats,
+                step_delay_s=1 if args.quick else 3,  # a 20 s job when quick, else 60 s
+            )
+            phases["loss"] = round(time.monotonic() - began)
+        if server is not None:
             stop(server)
     finally:
         if server is not None:
@@ -694,6 +736,7 @@ def main() -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     report["machine"]["load_1m_end"] = os.getloadavg()[0]
+    report["machine"]["elapsed_s"] = round(time.monotonic() - began)
     print(json.dumps(report, indent=1, default=str))
     print_tables(report)
 

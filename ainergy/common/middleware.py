@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import JsonResponse
 
 from ainergy.common import ratelimit
+from ainergy.common.edge import client_ip_from
 from tenants.tokens import hash_token
 
 WINDOW_S = 10  # [s]
@@ -23,16 +24,9 @@ EXEMPT_PATHS = ("/healthz", "/static/")
 def client_ip(request) -> str:
     """The caller's address: REMOTE_ADDR, or the entry that the Nth trusted proxy appended to
     X-Forwarded-For (``RATE_LIMIT_TRUSTED_PROXY_COUNT``; 0 trusts no header)."""
-    trusted = settings.RATE_LIMIT_TRUSTED_PROXY_COUNT
-    if trusted > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= trusted:
-            return forwarded[-trusted][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64] or "unknown"
+    return client_ip_from(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", "")
+    )
 
 
 def rate_limited_response(request, message: str, retry_after_s: int, limit: int) -> JsonResponse:
@@ -56,8 +50,11 @@ def _exempt(request) -> bool:
 
 
 def _bearer_key(request) -> str | None:
+    return bearer_key_of(request.META.get("HTTP_AUTHORIZATION", ""))
+
+
+def bearer_key_of(header: str) -> str | None:
     """A key for the bearer token sent, without a database lookup (its SHA-256)."""
-    header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip() or len(secret) > 200:
         return None

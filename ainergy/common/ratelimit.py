@@ -150,6 +150,15 @@ def exhausted_for_s(name: str, ident: str) -> int:
     return math.ceil(left) if left > 0 else 0
 
 
+def window_exhausted_for_s(name: str, ident: str, *, window_s: int) -> int:
+    """Seconds left in the current window of ``hit(name, ident, window_s=…)`` if this process
+    already saw it go over its limit (0: not known to be over). Memory only, no round trip."""
+    now = time.time()
+    window = int(now // window_s)
+    left = _exhausted.get(_full(f"{name}:{ident}:{window}"), 0.0) - now
+    return math.ceil(left) if left > 0 else 0
+
+
 def hit(name: str, ident: str, *, limit: int, window_s: int, amount: int = 1) -> Decision:
     """Count ``amount`` against ``limit`` per fixed window of ``window_s`` for ``ident``."""
     now = time.time()

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -181,6 +182,7 @@ JOB_TASK_TIME_LIMITS_S = {
     "jobs.diagnostic_run": (5 * 60, 6 * 60),
     "timeseries.meter_data_sync": (15 * 60, 17 * 60),
     "timeseries.market_data_sync": (10 * 60, 12 * 60),
+    "optimization.grid_tariffs_sync": (10 * 60, 12 * 60),
     "pipeline.step_run": (10 * 60, 12 * 60),
     "pipeline.replan_run": (2 * 60, 3 * 60),  # drift → new setpoints is meant to take seconds
 }
@@ -313,6 +315,25 @@ CELERY_BEAT_SCHEDULE = {
     }
     for feed in MARKET_DATA_FEEDS
 }
+# Grid tariffs (DatahubPricelist: every grid company's tariff codes, Energinet's charges,
+# elafgift) replaced by the live price list once a day at this UTC clock time, "HH:MM"; empty
+# = not on the schedule (then run `manage.py sync_grid_tariffs` by hand after a change).
+GRID_TARIFF_SYNC_TIME_UTC = os.environ.get("GRID_TARIFF_SYNC_TIME_UTC", "04:15")
+if GRID_TARIFF_SYNC_TIME_UTC:
+    try:
+        _sync_hour, _sync_minute = (int(part) for part in GRID_TARIFF_SYNC_TIME_UTC.split(":"))
+        if not (0 <= _sync_hour < 24 and 0 <= _sync_minute < 60):
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GRID_TARIFF_SYNC_TIME_UTC: expected HH:MM (UTC), got {GRID_TARIFF_SYNC_TIME_UTC!r}"
+        ) from None
+    CELERY_BEAT_SCHEDULE["grid-tariffs-sync"] = {
+        "task": "optimization.grid_tariffs_sync",
+        "schedule": crontab(hour=_sync_hour, minute=_sync_minute),
+        "kwargs": {},
+        "options": {"queue": "ingestion", "expires": 6 * 3600},  # [s] a missed day is skipped
+    }
 
 # --- Daily pipeline (ainergy/pipeline, docs/pipeline.md) -----------------------------------
 # Step offsets [min] from their timeline anchor: step -> (anchor, earliest start, deadline, after)

@@ -136,3 +136,42 @@ def test_jobs_filter_by_status(tenant, token_client):
     job_cancel(tenant=tenant, job_id=cancelled.pk)
     body = token_client(tenant).execute("{ jobs(filters: {status: CANCELLED}) { totalCount } }")
     assert body["data"]["jobs"]["totalCount"] == 1
+
+
+@pytest.mark.parametrize(("attempts", "status"), [(1, "queued"), (5, "failed")])
+def test_a_job_whose_worker_died_is_requeued_until_it_has_lost_too_many(
+    tenant, settings, django_capture_on_commit_callbacks, attempts, status
+):
+    """Issue 15, finding 4: a running job without a heartbeat goes back to the queue (the relay
+    publishes it again); after ``JOB_MAX_ATTEMPTS`` lost workers it fails as WORKER_LOST
+    instead of looping."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ainergy.jobs.models import JobOutbox
+    from ainergy.jobs.outbox import jobs_reap_stale
+
+    assert settings.JOB_MAX_ATTEMPTS == 5
+    # given a job running on a worker that stopped beating (its outbox row was sent)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = job_enqueue(tenant=tenant, kind="diagnostic", parameters={"steps": 2})
+    silent = dt.timedelta(seconds=settings.JOB_HEARTBEAT_STALE_S + 1)
+    Job.objects.filter(pk=job.pk).update(
+        status="running", attempts=attempts, heartbeat_at=timezone.now() - silent, worker="w:1"
+    )
+    JobOutbox.objects.filter(job=job).update(state="sent")
+    # when the relay reaps
+    reaped = jobs_reap_stale()
+    # then
+    job.refresh_from_db()
+    assert job.status == status
+    if status == "queued":
+        assert reaped == [job.pk]
+        assert JobOutbox.objects.get(job=job).state == "pending"
+        assert job.progress_message.startswith("worker lost (no heartbeat for ")
+    else:
+        assert reaped == []
+        assert job.error_code == "WORKER_LOST"
+        assert job.error_message.startswith("The worker running this job stopped 5 times")
+        assert not JobOutbox.objects.filter(job=job).exists()

@@ -370,6 +370,10 @@ def run_strategy(case: Case, strategy: str, forecast: Scenarios, realised: Reali
         "deviation_mwh": float(np.abs(deviation).sum() * step_h),
         "deviation_short_mwh": float(np.maximum(-deviation, 0).sum() * step_h),
         "deviation_long_mwh": float(np.maximum(deviation, 0).sum() * step_h),
+        "deviation_mtus": int((deviation != 0).sum()),
+        # the deviating energy valued at the day-ahead price: what the deviation would have cost
+        # had it been bought (sold) day-ahead, so imbalance - this = the cost of deviating
+        "deviation_at_day_ahead_eur": float((price * deviation).sum() * step_h),
         "deviation_reasons_mwh": reasons,
         "reserve_offered_mwh": sum(float(v.sum()) * step_h for v in offered.values()),
         "reserve_not_delivered_mwh": missing_mwh,
@@ -516,6 +520,30 @@ def run_day(case: Case, data: CaseData, day: dt.date, history=None) -> dict:
     return record
 
 
+def _learn_unsettled_days(
+    case: Case,
+    data: CaseData,
+    history: list[tuple[dt.date, dict]],
+    tried: set[dt.date],
+    day: dt.date,
+) -> None:
+    """Add to ``history`` the exceedance of every day in ``day``'s calibration window (up to
+    D-2) that was not settled: the days before the period and, with ``day_step`` > 1, the days
+    between sampled days. Their scenarios and realised heat are known at D's gate, so a sampled
+    run calibrates on the same past as a daily one."""
+    window = int(case.margin_calibration["window_days"])
+    past = day - dt.timedelta(days=window)
+    while past <= day - dt.timedelta(days=2):
+        if past not in tried:
+            tried.add(past)
+            try:
+                forecast = forecast_scenarios(case, data, past)
+                history.append((past, _exceedance(forecast, data, past)))
+            except ApplicationError:
+                pass
+        past += dt.timedelta(days=1)
+
+
 def run_backtest(
     case: Case,
     start: dt.date,
@@ -543,23 +571,13 @@ def run_backtest(
             if "calibration" in r and "heat_exceedance_sigma" in r["calibration"]
         ]
     day = start
-    if case.margin_calibration is not None:
-        # the calibration window also learns from the days before the period (not settled in it)
-        warm = start - dt.timedelta(days=int(case.margin_calibration["window_days"]))
-        data = load_case_data(case)
-        known = {d for d, _ in history}
-        while warm < start:
-            if warm not in known:
-                try:
-                    forecast = forecast_scenarios(case, data, warm)
-                    history.append((warm, _exceedance(forecast, data, warm)))
-                except ApplicationError:
-                    pass
-            warm += dt.timedelta(days=1)
+    tried: set[dt.date] = {d for d, _ in history}
     while day <= end:
         record = done.get(str(day))
         if record is None:
             data = data if data is not None else load_case_data(case)
+            if case.margin_calibration is not None:
+                _learn_unsettled_days(case, data, history, tried, day)
             record = run_day(case, data, day, history)
             if out is not None:
                 with out.open("a") as handle:
@@ -567,8 +585,9 @@ def run_backtest(
             if progress is not None:
                 progress(record)
         records.append(record)
-        if "calibration" in record and "heat_exceedance_sigma" in record["calibration"]:
+        if day not in tried and "heat_exceedance_sigma" in record.get("calibration", {}):
             history.append((day, record["calibration"]))
+        tried.add(day)
         day += dt.timedelta(days=day_step)
     return summarize(records, case)
 
@@ -647,6 +666,17 @@ def summarize(records: list[dict], case: Case) -> dict:
             if totals["day_ahead_mwh"] > 0
             else None,
             "deviation_cost_eur": round(totals["imbalance"] + totals["imbalance_penalty"], 2),
+            "deviation_cost_over_day_ahead_eur": round(
+                totals["imbalance"]
+                + totals["imbalance_penalty"]
+                - sum(r["deviation_at_day_ahead_eur"] for r in rows),
+                2,
+            )
+            if all("deviation_at_day_ahead_eur" in r for r in rows)
+            else None,
+            "deviation_mtus": sum(r.get("deviation_mtus", 0) for r in rows)
+            if all("deviation_mtus" in r for r in rows)
+            else None,
             "deviation_reasons_mwh": {k: round(v, 3) for k, v in sorted(reasons.items())},
             "reserve_delivered_share": round(1 - totals["reserve_not_delivered_mwh"] / offered, 5)
             if offered > 0
@@ -657,6 +687,8 @@ def summarize(records: list[dict], case: Case) -> dict:
     compared = [s for s in COMPARED if s in case.strategies]
     common = [r for r in days if all(s in r["strategies"] for s in compared)]
     out["common_days"] = len(common)
+    # a day on which any compared strategy failed leaves the comparisons (reported, not hidden)
+    out["dropped_days"] = len(days) - len(common)
     if len(compared) == len(COMPARED) and common:
         out.update(_comparisons(common, case))
     margins = [r for r in days if "margin" in r]

@@ -12,12 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from ortools.linear_solver.python import model_builder as mb
 
 from ainergy.common.errors import TransientError
 
 INFEASIBLE_STATUSES = {mb.SolveStatus.INFEASIBLE}
+# Up to this many non-zeros the matrix is loaded entry by entry (≈1 µs each); above it through
+# ``fill_model_from_sparse_data``, whose argument converter imports scipy.sparse (≈0.15 s CPU,
+# more than building and solving a day's schedule).
+MAX_NONZEROS_LOADED_BY_ENTRY = 50_000
 SOLVED_STATUSES = {mb.SolveStatus.OPTIMAL, mb.SolveStatus.FEASIBLE}
 
 
@@ -127,13 +130,13 @@ class LinearProgram:
             "row_upper": np.concatenate(self._row_upper),
             "family": np.concatenate(self.row_family),
             "period": np.concatenate(self.row_period),
-            "matrix": sp.csr_matrix(
-                (
-                    np.concatenate(self._coefs),
-                    (np.concatenate(self._rows), np.concatenate(self._cols)),
-                ),
-                shape=(self.num_rows, self.num_variables),
+            **_summed_entries(
+                np.concatenate(self._rows),
+                np.concatenate(self._cols),
+                np.concatenate(self._coefs),
+                self.num_variables,
             ),
+            "shape": np.array([self.num_rows, self.num_variables]),
         }
 
     def solve(self, time_limit_s: float = 60.0, relative_gap: float = 1e-4) -> LpSolution:
@@ -142,20 +145,83 @@ class LinearProgram:
         return _solve_arrays(data, time_limit_s, relative_gap)
 
 
+def _summed_entries(
+    rows: np.ndarray, columns: np.ndarray, coefficients: np.ndarray, column_count: int
+) -> dict[str, np.ndarray]:
+    """Matrix entries sorted by (row, column), duplicates summed (as a CSR matrix holds them)."""
+    keys, inverse = np.unique(
+        rows.astype(np.int64) * max(column_count, 1) + columns, return_inverse=True
+    )
+    return {
+        "matrix_rows": keys // max(column_count, 1),
+        "matrix_columns": keys % max(column_count, 1),
+        "matrix_coefficients": np.bincount(
+            inverse.ravel(), weights=coefficients, minlength=len(keys)
+        ),
+    }
+
+
+def load_model(
+    data: dict[str, np.ndarray], max_nonzeros_by_entry: int = MAX_NONZEROS_LOADED_BY_ENTRY
+) -> mb.Model:
+    """An OR-Tools model of the arrays (variables, bounds, costs, rows, entries, integrality)."""
+    model = mb.Model()
+    helper = model.helper
+    row_count, column_count = (int(value) for value in data["shape"])
+    if len(data["matrix_coefficients"]) <= max_nonzeros_by_entry:
+        helper.add_var_array_with_bounds(
+            data["lower"], data["upper"], np.zeros(column_count, dtype=bool), ""
+        )
+        helper.set_objective_coefficients(list(range(column_count)), data["cost"].tolist())
+        for row, (lower, upper) in enumerate(
+            zip(data["row_lower"].tolist(), data["row_upper"].tolist(), strict=True)
+        ):
+            helper.add_linear_constraint()
+            helper.set_constraint_lower_bound(row, lower)
+            helper.set_constraint_upper_bound(row, upper)
+        for row, column, coefficient in zip(
+            data["matrix_rows"].tolist(),
+            data["matrix_columns"].tolist(),
+            data["matrix_coefficients"].tolist(),
+            strict=True,
+        ):
+            helper.set_constraint_coefficient(row, column, coefficient)
+    else:
+        import scipy.sparse as sp
+
+        helper.fill_model_from_sparse_data(
+            data["lower"],
+            data["upper"],
+            data["cost"],
+            data["row_lower"],
+            data["row_upper"],
+            sp.csr_matrix(
+                (data["matrix_coefficients"], (data["matrix_rows"], data["matrix_columns"])),
+                shape=(row_count, column_count),
+            ),
+        )
+    for column in np.flatnonzero(data["integral"]):
+        helper.set_var_integrality(int(column), True)
+    return model
+
+
+def free_integral_columns(data: dict[str, np.ndarray]) -> np.ndarray:
+    """Integral columns that are not fixed at an integer by their bounds.
+
+    A column with lower = upper = an integer is a constant, so dropping its integrality leaves
+    the optimum unchanged; left integral, it sends HiGHS down its MIP path, which costs a
+    sizing probe (a year's LP with the design fixed) ≈4× the CPU of the LP.
+    """
+    lower, upper = data["lower"], data["upper"]
+    fixed = (lower == upper) & np.isfinite(lower) & (np.round(lower) == lower)
+    return data["integral"] & ~fixed
+
+
 def _solve_arrays(
     data: dict[str, np.ndarray], time_limit_s: float, relative_gap: float
 ) -> LpSolution:
-    model = mb.Model()
-    model.helper.fill_model_from_sparse_data(
-        data["lower"],
-        data["upper"],
-        data["cost"],
-        data["row_lower"],
-        data["row_upper"],
-        data["matrix"],
-    )
-    for column in np.flatnonzero(data["integral"]):
-        model.helper.set_var_integrality(int(column), True)
+    data = {**data, "integral": free_integral_columns(data)}
+    model = load_model(data)
     solver = mb.Solver("highs")
     solver.set_time_limit_in_seconds(time_limit_s)
     parameters = ["output_flag=false", "log_to_console=false"]
@@ -212,13 +278,6 @@ def explain_infeasibility(
     soft_rows = np.flatnonzero(np.isin(data["family"], list(soft_families)))
     count = len(soft_rows)
     n = len(data["lower"])
-    slack_matrix = sp.csr_matrix(
-        (
-            np.concatenate([np.ones(count), -np.ones(count)]),
-            (np.concatenate([soft_rows, soft_rows]), np.arange(2 * count)),
-        ),
-        shape=(program.num_rows, 2 * count),
-    )
     elastic = {
         "lower": np.concatenate([data["lower"], np.zeros(2 * count)]),
         "upper": np.concatenate([data["upper"], np.full(2 * count, np.inf)]),
@@ -226,7 +285,14 @@ def explain_infeasibility(
         "integral": np.zeros(n + 2 * count, dtype=bool),
         "row_lower": data["row_lower"],
         "row_upper": data["row_upper"],
-        "matrix": sp.hstack([data["matrix"], slack_matrix], format="csr"),
+        # each soft row i gains + s⁺_i − s⁻_i; slack columns follow the n original ones
+        **_summed_entries(
+            np.concatenate([data["matrix_rows"], soft_rows, soft_rows]),
+            np.concatenate([data["matrix_columns"], n + np.arange(2 * count)]),
+            np.concatenate([data["matrix_coefficients"], np.ones(count), -np.ones(count)]),
+            n + 2 * count,
+        ),
+        "shape": np.array([program.num_rows, n + 2 * count]),
     }
     solution = _solve_arrays(elastic, time_limit_s, 1e-6)
     if not solution.is_feasible:

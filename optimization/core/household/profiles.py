@@ -1,4 +1,4 @@
-"""Yearly household series: heat demand model, PV yield (pvlib), standard load, CO2 profile.
+"""Yearly household series: heat demand model, PV yield (pvlib's models), standard load, CO2 profile.
 
 The real series come from different years (house heat 2018–2020, weather 2022–2024, prices
 2018–2024). They are never joined by timestamp across years. Instead:
@@ -15,7 +15,11 @@ The real series come from different years (house heat 2018–2020, weather 2022�
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -197,41 +201,115 @@ def pv_yield_kw_per_kwp(
     system_loss_fraction: float,
     temperature_coefficient_per_k: float = -0.004,
 ) -> np.ndarray:
-    """AC output per kWp [kW/kWp] of a fixed PV array from hourly GHI with pvlib.
+    """AC output per kWp [kW/kWp] of a fixed PV array from hourly GHI (pvlib's models).
+
+    Parameters
+    ----------
+    period_start_utc : hour starts (tz-aware); the sun is placed at the middle of each hour.
+    ghi_w_per_m2 : global horizontal irradiance [W/m²]; negative values count as 0.
+    air_temperature_c, wind_speed_m_per_s : [°C], [m/s] at the same hours.
+    latitude_deg, longitude_deg : site [°].
+    tilt_deg, azimuth_deg : array orientation [°] (azimuth 180 = south).
+    system_loss_fraction : DC → AC losses [-].
+    temperature_coefficient_per_k : PVWatts γ [1/K].
 
     Notes
     -----
-    Solar position at the middle of each hour (timestamps are interval starts); GHI split into
-    DNI/DHI with Erbs; plane-of-array irradiance by the Hay–Davies model; cell temperature by the
-    Faiman model; PVWatts DC: P = G_poa/1000·(1 + γ(T_cell − 25 °C)) per kWp, times
-    (1 − system losses).
+    The chain of ``pvlib`` 0.16 (``get_solarposition`` NREL SPA at sea level, 12 °C,
+    ΔT = 67 s; ``erbs``; ``get_extra_radiation`` Spencer; ``get_total_irradiance`` Hay–Davies,
+    albedo 0.25; ``temperature.faiman``; ``pvsystem.pvwatts_dc``), written out with numpy so
+    that a one-day schedule does not import the pvlib package (which imports all its
+    submodules and most of scipy: ≈0.6 s CPU, more than the rest of the CLI). The NREL SPA
+    itself is pvlib's own numpy module, loaded without the package. A test checks the result
+    against the pvlib functions to 1e-9 on a full year.
+
+    * Erbs: k_t = min(1, GHI / (E_a · max(cos θ_z, 0.065))); DHI = f(k_t)·GHI;
+      DNI = (GHI − DHI)/cos θ_z, DNI = 0 and DHI = GHI where θ_z > 87° or DNI < 0.
+    * Hay–Davies: A = DNI/E_a, R_b = max(cos θ_i, 0)/max(cos θ_z,app, 0.01745),
+      G_sky = max(DHI(1 − A)(1 + cos β)/2, 0) + max(DHI·A·R_b, 0);
+      G_ground = 0.25·GHI(1 − cos β)/2; G_beam = max(DNI cos θ_i, 0).
+    * Faiman: T_cell = T_air + G_poa/(25 + 6.84 v).
+    * PVWatts: P = G_poa/1000·(1 + γ(T_cell − 25 °C)) per kWp, times (1 − system losses).
     """
     middle = period_start_utc + pd.Timedelta(minutes=30)
-    import pvlib  # ~0.4 s to import: only when a PV yield is needed
-
-    position = pvlib.solarposition.get_solarposition(middle, latitude_deg, longitude_deg)
+    middle_utc = middle.tz_convert("UTC")
+    unix_time_s = np.array((middle_utc - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta("1s"))
+    apparent_zenith, zenith, _, _, solar_azimuth, _ = _nrel_spa().solar_position(
+        unix_time_s, latitude_deg, longitude_deg, 0.0, 1013.25, 12.0, 67.0, 0.5667
+    )
+    day_angle = 2.0 * np.pi / 365.0 * (np.asarray(middle_utc.day_of_year) - 1)
+    extra_w_per_m2 = 1366.1 * (
+        1.00011
+        + 0.034221 * np.cos(day_angle)
+        + 0.00128 * np.sin(day_angle)
+        + 0.000719 * np.cos(2 * day_angle)
+        + 0.000077 * np.sin(2 * day_angle)
+    )
     ghi = np.clip(np.asarray(ghi_w_per_m2, dtype=float), 0.0, None)
-    split = pvlib.irradiance.erbs(ghi, position["zenith"].to_numpy(), middle)
-    dni_extra = pvlib.irradiance.get_extra_radiation(middle).to_numpy()
-    poa = pvlib.irradiance.get_total_irradiance(
-        surface_tilt=tilt_deg,
-        surface_azimuth=azimuth_deg,
-        solar_zenith=position["apparent_zenith"].to_numpy(),
-        solar_azimuth=position["azimuth"].to_numpy(),
-        dni=np.asarray(split["dni"]),
-        ghi=ghi,
-        dhi=np.asarray(split["dhi"]),
-        dni_extra=dni_extra,
-        model="haydavies",
+    dni, dhi = _erbs(ghi, zenith, extra_w_per_m2)
+
+    cos_tilt = np.cos(np.radians(tilt_deg))
+    incidence_cos = np.clip(
+        cos_tilt * np.cos(np.radians(apparent_zenith))
+        + np.sin(np.radians(tilt_deg))
+        * np.sin(np.radians(apparent_zenith))
+        * np.cos(np.radians(solar_azimuth - azimuth_deg)),
+        -1,
+        1,
     )
-    poa_global = np.nan_to_num(np.asarray(poa["poa_global"], dtype=float), nan=0.0)
-    temp_cell = pvlib.temperature.faiman(
-        poa_global,
-        np.asarray(air_temperature_c, dtype=float),
-        np.asarray(wind_speed_m_per_s, dtype=float),
+    ratio = np.maximum(incidence_cos, 0) / np.maximum(np.cos(np.radians(apparent_zenith)), 0.01745)
+    anisotropy = dni / extra_w_per_m2
+    sky = np.maximum(dhi * (1 - anisotropy) * 0.5 * (1 + cos_tilt), 0) + np.maximum(
+        dhi * (anisotropy * ratio), 0
     )
-    dc = pvlib.pvsystem.pvwatts_dc(poa_global, temp_cell, 1.0, temperature_coefficient_per_k)
-    return np.clip(np.asarray(dc, dtype=float) * (1.0 - system_loss_fraction), 0.0, None)
+    ground = ghi * 0.25 * (1 - cos_tilt) * 0.5
+    beam = np.maximum(dni * np.cos(np.radians(np.rad2deg(np.arccos(incidence_cos)))), 0)
+    poa_global = np.nan_to_num(beam + sky + ground, nan=0.0)
+
+    wind = np.asarray(wind_speed_m_per_s, dtype=float)
+    cell_c = np.asarray(air_temperature_c, dtype=float) + poa_global / (25.0 + 6.84 * wind)
+    dc = poa_global * 0.001 * (1 + temperature_coefficient_per_k * (cell_c - 25.0))
+    return np.clip(dc * (1.0 - system_loss_fraction), 0.0, None)
+
+
+def _erbs(
+    ghi: np.ndarray, zenith_deg: np.ndarray, extra_w_per_m2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """DNI and DHI [W/m²] from GHI by the Erbs correlation (as ``pvlib.irradiance.erbs``)."""
+    cos_zenith = np.cos(np.radians(zenith_deg))
+    clearness = np.minimum(np.maximum(ghi / (extra_w_per_m2 * np.maximum(cos_zenith, 0.065)), 0), 1)
+    diffuse_fraction = np.where(
+        clearness > 0.8,
+        0.165,
+        np.where(
+            (clearness > 0.22) & (clearness <= 0.8),
+            0.9511
+            - 0.1604 * clearness
+            + 4.388 * clearness**2
+            - 16.638 * clearness**3
+            + 12.336 * clearness**4,
+            1 - 0.09 * clearness,
+        ),
+    )
+    dhi = diffuse_fraction * ghi
+    dni = (ghi - dhi) / cos_zenith
+    bad = (zenith_deg > 87) | (ghi < 0) | (dni < 0)
+    return np.where(bad, 0, dni), np.where(bad, ghi, dhi)
+
+
+@functools.cache
+def _nrel_spa() -> ModuleType:
+    """pvlib's NREL SPA (``pvlib/spa.py``: numpy only), loaded without the pvlib package."""
+    package = importlib.util.find_spec("pvlib")
+    if package is None or package.origin is None:
+        raise ModuleNotFoundError("pvlib is required for the PV yield")
+    spec = importlib.util.spec_from_file_location(
+        "optimization.core.household._pvlib_spa", Path(package.origin).with_name("spa.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def hour_of_day_profile(series: pd.Series, period_start_utc: pd.DatetimeIndex) -> np.ndarray:

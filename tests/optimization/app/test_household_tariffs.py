@@ -97,6 +97,43 @@ def test_sync_replaces_the_stored_entries_with_the_live_price_list(live_price_li
     } in filters
 
 
+def test_grid_tariffs_sync_is_on_the_daily_beat_schedule_and_writes_through_the_connector(
+    live_price_list,
+    fake_apis,  # noqa: F811
+    settings,
+):
+    # given the beat entry as configured (GRID_TARIFF_SYNC_TIME_UTC, default 04:15 UTC, daily)
+    from celery.schedules import crontab
+
+    from ainergy.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["grid-tariffs-sync"]
+    assert settings.GRID_TARIFF_SYNC_TIME_UTC == "04:15"
+    assert entry["schedule"] == crontab(hour=4, minute=15)
+    assert entry["options"]["queue"] == "ingestion"
+    # and the live price list served over local HTTP in the DatahubPricelist format
+    settings.ENERGI_DATA_SERVICE_URL = fake_apis.url
+    app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks
+    # when beat's task runs with the entry's arguments
+    summary = (
+        app.tasks[entry["task"]].apply(kwargs={**entry["kwargs"], "now": FETCHED.isoformat()}).get()
+    )
+    # then every grid company's charges and Energinet's were replaced by what the API served
+    assert summary["5790001089030/CD"] == {"removed": 13, "stored": 13}
+    assert summary["5790000432752/EA-001"] == {"removed": 5, "stored": 5}
+    assert summary["5790000706686/46"] == {"removed": 1, "stored": 1}
+    entries = GridTariffPrice.objects.filter(gln_number="5790001089030", charge_type_code="CD")
+    assert {entry.source for entry in entries} == {
+        "Energi Data Service DatahubPricelist, fetched 2025-11-20"
+    }
+    assert not GridTariffPrice.objects.filter(charge_type_code="CD-X").exists()
+    asked = {
+        tuple(json.loads(request.query["filter"])["GLN_Number"])
+        for request in fake_apis.requests_to("/dataset/DatahubPricelist")
+    }
+    assert {("5790001089030",), ("5790000432752",), ("5790000706686",)} <= asked
+
+
 def consumption_kwh(index: pd.DatetimeIndex) -> np.ndarray:
     """0.4 kWh at night (00–06 local), 0.8 by day, 2.0 in the 17–21 peak."""
     hours = np.asarray(index.tz_convert("Europe/Copenhagen").hour)

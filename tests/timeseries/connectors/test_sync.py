@@ -73,7 +73,10 @@ def test_every_beat_entry_runs_against_the_api(eds):
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
     }
     # then each feed asked the API and stored what it served
-    assert set(summaries) == {f"market-data-{feed}" for feed in settings.MARKET_DATA_FEEDS}
+    assert set(summaries) == {
+        *(f"market-data-{feed}" for feed in settings.MARKET_DATA_FEEDS),
+        "grid-tariffs-sync",
+    }
     assert (
         summaries["market-data-mfrr_capacity"]["series"][
             "mfrr-up-capacity-price-eur-per-mw-h-dk1-60min"
@@ -86,6 +89,7 @@ def test_every_beat_entry_runs_against_the_api(eds):
     )
     assert eds.requests_to("/dataset/mFRRCapacityMarket")
     assert eds.requests_to("/dataset/CO2EmisProg")
+    assert eds.requests_to("/dataset/DatahubPricelist")  # served nothing: tariffs kept
 
 
 def test_meter_data_job_stores_tenant_series_with_encrypted_token(

@@ -119,3 +119,24 @@ def test_core_imports_neither_django_nor_celery():
     )
     # then
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_schedule_with_pv_imports_neither_pvlib_nor_scipy_nor_the_sizing_model():
+    # given a fresh interpreter and the tank example, which has PV
+    script = (
+        "import io, sys, contextlib\nfrom optimization.core.household.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): code = main(['schedule', sys.argv[1]])\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('pvlib', 'scipy') "
+        "or m.startswith('optimization.core.household.sizing')]; "
+        "print(code, sorted(heavy))"
+    )
+    # when
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(EXAMPLES / "household_schedule_tank.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    # then the case had a PV yield to compute, and it was computed without them
+    assert completed.stdout.strip() == "0 []", completed.stdout + completed.stderr
+    assert json.loads((EXAMPLES / "household_schedule_tank.json").read_text())["pv"]["kwp"] > 0

@@ -132,6 +132,37 @@ def test_nan_in_a_load_names_the_load_and_its_time():
     )
 
 
+def test_nan_in_the_weather_names_the_series_and_its_time():
+    # given a building whose outdoor temperature (weather) has a hole at 02:00Z
+    index = hourly_index(4)
+    problem = tank_problem(index, flat_components(index, 0.1), np.zeros(4))
+    building = BuildingModel(
+        thermal_resistance_k_per_kw=5.0,
+        thermal_capacitance_kwh_per_k=10.0,
+        initial_indoor_temperature_c=21.0,
+        outdoor_temperature_c=np.array([1.0, 0.5, np.nan, 0.0]),
+        comfort_min_c=np.full(4, 20.0),
+        comfort_max_c=np.full(4, 22.0),
+    )
+    # when
+    error = refused(lambda: schedule_household(dataclasses.replace(problem, heat_store=building)))
+    # then
+    assert (error.field, error.reason) == (
+        "heat_store.outdoor_temperature_c",
+        "1 missing or non-finite value(s), first at 2025-01-15T02:00:00Z (nan)",
+    )
+
+
+def test_inf_in_the_pv_yield_names_the_series_and_its_time():
+    index = hourly_index(3)
+    problem = tank_problem(index, flat_components(index, 0.1), np.zeros(3), pv_kw=[0, np.inf, 1])
+    error = refused(lambda: schedule_household(problem))
+    assert (error.field, error.reason) == (
+        "pv_power_kw",
+        "1 missing or non-finite value(s), first at 2025-01-15T01:00:00Z (inf)",
+    )
+
+
 @pytest.mark.parametrize(
     ("state", "field", "reason"),
     [
@@ -304,3 +335,40 @@ def test_cli_refuses_out_of_range_telemetry(tmp_path, capsys, state, field):
     # then
     assert code == 2
     assert error["extra"]["field"] == field
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared data folder not present")
+def test_cli_refuses_an_inverted_comfort_band_naming_the_field(tmp_path, capsys):
+    # given the building example asking for at most 19.5 °C but at least 20.5 °C by day
+    case = absolute_case("household_schedule_building.json")
+    case["heat_store"]["comfort_max_c"] = 19.5
+    # when
+    code, error = run_case(case, tmp_path, capsys)
+    # then (the night band, 18.5 °C, is fine: the 16 day hours from 06:00 local are named)
+    assert code == 2
+    assert error["extra"]["field"] == "heat_store.comfort_max_c"
+    assert error["message"] == (
+        "heat_store.comfort_max_c: below comfort_min_c (19.5 < 20.5 °C) in 16 period(s), "
+        "first 2024-03-31T04:00:00Z"
+    )
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared data folder not present")
+def test_cli_refuses_telemetry_inside_a_period_unless_asked_to_interpolate(tmp_path, capsys):
+    # given the re-plan example with its telemetry taken at 12:05 local, inside a period
+    case = absolute_case("household_schedule_replan.json")
+    case["state"]["at"] = "2024-10-27T12:05:00+01:00"
+    # when
+    code, error = run_case(case, tmp_path, capsys)
+    # then it is refused, naming the field
+    assert code == 2
+    assert error["extra"]["field"] == "state.at"
+    # and with between_periods "interpolate" the result says what was done
+    case["state"]["between_periods"] = "interpolate"
+    (tmp_path / "case.json").write_text(json.dumps(case))
+    assert main(["schedule", str(tmp_path / "case.json")]) == 0
+    output = json.loads(capsys.readouterr().out)
+    assert output["state_alignment"] == (
+        "state measured at 2024-10-27T11:05:00Z inside the period starting 2024-10-27T11:00:00Z, "
+        "interpolated to 2024-10-27T11:15:00Z with the plan's powers for the remaining 10 min"
+    )
