@@ -319,7 +319,9 @@ def test_a_simulated_delivery_day_runs_the_timeline_end_to_end(
             "skipped"
         ] * 3
         assert dk2_runs["publish"].status == "done"
-        (alert,) = PipelineAlert.objects.filter(tenant=tenant)
+        alerts = list(PipelineAlert.objects.filter(tenant=tenant).select_related("step_run"))
+        assert len(alerts) == 1, [(a.kind, a.step_run.step, a.message) for a in alerts]
+        (alert,) = alerts
         assert (alert.kind, alert.step_run.step) == ("deadline_missed", "bid_plan")
         assert alert.fallback_action.startswith("no bid: heat-led setpoints")
         missed_job = Job.objects.get(pk=dk2_runs["bid_plan"].fallback_job_id)
