@@ -2,6 +2,9 @@
 CASE.json --out DAYS.jsonl`` (one or more JSONL files of the same case, e.g. two interleaved
 every-2nd-day passes) with the backtest's own ``summarize`` and print markdown rows.
 
+    # run a sample of the case's days (resumable, one JSON line per day; progress on stderr)
+    python benchmarks/backtest_years.py run CASE.json START END DAY_STEP DAYS.jsonl
+    # table
     python benchmarks/backtest_years.py LABEL=CASE.json:DAYS.jsonl[,MORE.jsonl] [...] \
         [--strategies]   # also one table of strategy totals per label
 
@@ -24,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from optimization.core.bidding.backtest import COMPARED, summarize  # noqa: E402
+from optimization.core.bidding.backtest import COMPARED, run_backtest, summarize  # noqa: E402
 from optimization.core.bidding.case import load_case  # noqa: E402
 
 
@@ -46,7 +49,7 @@ def _interval(pair: list[float], scale: float = 1.0, digits: int = 1) -> str:
     return f"{pair[0] / scale:,.{digits}f} … {pair[1] / scale:,.{digits}f}"
 
 
-def row(label: str, summary: dict) -> str:
+def row(label: str, summary: dict, has_reserve: bool = True) -> str:
     strategies = summary["strategies"]
     sto = strategies.get("stochastic", {})
     pooled = [strategies[s] for s in COMPARED if s in strategies]
@@ -68,7 +71,9 @@ def row(label: str, summary: dict) -> str:
     else:
         vss = share = positive = quarters = captured = "n/a"
     reserve = (
-        "no reserve data"
+        "no reserve price data"
+        if not has_reserve
+        else "none offered"
         if not sto.get("reserve_offered_mwh")
         else f"{sto['reserve_delivered_share']:.4f} "
         f"({sto['reserve_offered_mwh'] - sto['reserve_not_delivered_mwh']:,.0f}"
@@ -120,20 +125,51 @@ def strategy_rows(summary: dict) -> list[str]:
     return rows
 
 
+def run(case_path: str, start: str, end: str, step: str, out: str) -> None:
+    """``run_backtest`` over [start, end] every ``step`` days, records appended to ``out``."""
+    import datetime as dt
+    import time
+
+    started = time.time()
+
+    def progress(record: dict) -> None:
+        line = {"day": record["day"], "t": round(time.time() - started)}
+        if "skipped" in record:
+            line["skipped"] = record["skipped"]
+        else:
+            line.update({s: round(c["total"], 1) for s, c in record["strategies"].items()})
+            line.update({f"failed_{s}": e for s, e in record["failed"].items()})
+        print(json.dumps(line), file=sys.stderr, flush=True)
+
+    summary = run_backtest(
+        load_case(case_path),
+        dt.date.fromisoformat(start),
+        dt.date.fromisoformat(end),
+        int(step),
+        progress,
+        out=Path(out),
+    )
+    Path(out).with_suffix(".summary.json").write_text(json.dumps(summary, indent=1))
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "run":
+        run(*argv[1:6])
+        return 0
     with_strategies = "--strategies" in argv
     specs = [a for a in argv if a != "--strategies"]
     summaries = []
     for spec in specs:
         label, rest = spec.split("=", 1)
         case_path, days = rest.split(":", 1)
-        summary = summarize(_records(days.split(",")), load_case(case_path))
-        summaries.append((label, summary))
+        case = load_case(case_path)
+        summary = summarize(_records(days.split(",")), case)
+        summaries.append((label, summary, bool(case.products)))
     print(HEADER)
-    for label, summary in summaries:
-        print(row(label, summary))
+    for label, summary, has_reserve in summaries:
+        print(row(label, summary, has_reserve))
     if with_strategies:
-        for label, summary in summaries:
+        for label, summary, _ in summaries:
             print(f"\n{label}\n\n{STRATEGY_HEADER}")
             print("\n".join(strategy_rows(summary)))
             print(

@@ -3,12 +3,13 @@
 import pytest
 from strawberry import relay
 
-from ainergy.assets.models import HeatPump, Pool, Site, ThermalStorage
+from ainergy.assets.models import Battery, HeatPump, Pool, Site, ThermalStorage
 
 SITE = "mutation($input: SiteInput!) { siteCreate(input: $input) { id name biddingZone } }"
 PUMP = "mutation($input: HeatPumpInput!) { heatPumpCreate(input: $input) { id name minimumLoadFraction kind } }"
 PUMP_UPDATE = "mutation($id: ID!, $input: HeatPumpPartialInput!) { heatPumpUpdate(id: $id, input: $input) { powerMaxKw minimumLoadFraction } }"
 STORAGE = "mutation($input: ThermalStorageInput!) { thermalStorageCreate(input: $input) { id } }"
+BATTERY = "mutation($input: BatteryInput!) { batteryCreate(input: $input) { id } }"
 POOL = "mutation($input: PoolInput!) { poolCreate(input: $input) { id heatPumps { name } marketAccount { name } } }"
 ACCOUNT = "mutation($input: MarketAccountInput!) { marketAccountCreate(input: $input) { id enabledProducts { code } } }"
 
@@ -114,6 +115,32 @@ def test_bad_storage_is_refused(client, site_id, overrides, message):
     )
     assert body["errors"][0]["message"] == message
     assert ThermalStorage.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "reason"),
+    [
+        ({"dischargeEfficiency": 0.0}, "input.dischargeEfficiency", "must be > 0, got 0"),
+        ({"chargeEfficiency": 1.2}, "input.chargeEfficiency", "must be ≤ 1, got 1.2"),
+        ({"energyCapacityKwh": -5.6}, "input.energyCapacityKwh", "must be > 0, got -5.6"),
+        ({"powerMaxKw": -2.0}, "input.powerMaxKw", "must be > 0, got -2"),
+    ],
+)
+def test_battery_physics_names_the_field_and_writes_nothing(
+    client, site_id, overrides, field, reason
+):
+    # given a home battery with one impossible value (issue 10: a zero efficiency is an input
+    # error, not a division by zero later in the schedule)
+    battery = {"siteId": site_id, "name": "Home battery", "energyCapacityKwh": 5.6}
+    # when
+    body = client.execute(BATTERY, {"input": {**battery, "powerMaxKw": 2.5, **overrides}})
+    # then
+    error = body["errors"][0]
+    assert (error["message"], error["extensions"]) == (
+        f"{field}: {reason}",
+        {"code": "VALIDATION_ERROR", "field": field, "reason": reason},
+    )
+    assert Battery.objects.count() == 0
 
 
 def test_ev_charger_need_must_fit_the_plugged_hours(client, site_id):

@@ -81,6 +81,8 @@ def test_bid_plan_from_form_to_dispatch(
     first = plan.periods.filter(heat_pump=world["heat_pumps"][0]).order_by("start_at")
     assert schedule["series"][0]["data"] == pytest.approx([p.power_kw / 1000 for p in first])
     assert page.get_by_test_id("expected-cost").inner_text().startswith("€")
+    # market money stays in EUR, with the DKK rate households are billed at beside it
+    assert page.get_by_test_id("exchange-rate").inner_text() == "EUR (1 € = 7.4604 kr.)"
     portal.audit("bid-plan")
     # the exchange file downloads with the session
     href = page.get_by_role("link", name="Exchange file (CSV)").get_attribute("href")

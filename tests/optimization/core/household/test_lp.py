@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from ortools.linear_solver.python import model_builder as mb
 
-from optimization.core.household._lp import LinearProgram, load_model
+from optimization.core.household._lp import LinearProgram, free_integral_columns, load_model
 
 
 def small_milp() -> LinearProgram:
@@ -75,3 +75,27 @@ def test_solve_returns_the_hand_optimum():
     assert solution.is_feasible
     assert solution.objective == pytest.approx(-6.5, abs=1e-9)
     np.testing.assert_allclose(solution.values, [2.5, 2.5, 2.0])
+
+
+def fixed_integer_program(value: float) -> LinearProgram:
+    """min −x s.t. x ≤ z + 0.25, x ≥ 0, z integral with both bounds at ``value``."""
+    program = LinearProgram()
+    x = program.add_variables(1, cost=-1.0)
+    z = program.add_variables(1, lower=value, upper=value, is_integral=True)
+    program.add_rows("link", [(x, 1.0), (z, -1.0)], upper=0.25)
+    return program
+
+
+def test_an_integer_fixed_at_an_integer_is_solved_as_a_constant():
+    # given z fixed at 1 by its bounds (a design fixed for a probe), z fixed at 0.5 (impossible)
+    # and a free integer
+    at_one, at_half = fixed_integer_program(1.0), fixed_integer_program(0.5)
+    free = small_milp().arrays()
+    # when / then only the free integer keeps its integrality, so 0.5 stays infeasible
+    assert free_integral_columns(at_one.arrays()).tolist() == [False, False]
+    assert free_integral_columns(at_half.arrays()).tolist() == [False, True]
+    assert free_integral_columns(free).tolist() == [False, False, True]
+    solution = at_one.solve(time_limit_s=10.0)
+    assert solution.is_feasible
+    assert solution.objective == pytest.approx(-1.25, abs=1e-9)
+    assert not at_half.solve(time_limit_s=10.0).is_feasible
