@@ -112,6 +112,47 @@ def test_bid_plan_from_form_to_dispatch(
     deviation = chart(page, "deviation-chart")
     assert deviation["series"][0]["data"] == pytest.approx(dispatch.deviation_mw)
     portal.audit("dispatch")
+    # the pools list and the pool page: units in MW, the account's products, the pool's plans
+    portal.goto("/pools")
+    portal.wait_for_app()
+    portal.audit("pools")
+    page.get_by_test_id("pools").get_by_role("link", name=world["pool"].name).click()
+    page.get_by_role("heading", level=1, name=world["pool"].name).wait_for()
+    portal.wait_for_app()
+    units = page.get_by_test_id("units").text_content()
+    assert all(pump.name in units for pump in world["heat_pumps"])
+    total_mw = sum(pump.power_max_kw for pump in world["heat_pumps"]) / 1000
+    assert page.get_by_test_id("pool-capacity").inner_text() == f"{total_mw:.1f}\xa0MW"
+    assert page.get_by_test_id("pool-plans").get_by_role("link").count() == 1
+    portal.audit("pool")
+    # a forecast run of the pool's heat demand, requested in the form, charted against actuals
+    from forecasting.models import ForecastRun
+
+    portal.goto("/forecasts")
+    portal.wait_for_app()
+    page.get_by_label("Series").select_option(label="north-heat")
+    page.get_by_label("Day to forecast").fill(DAY.isoformat())
+    page.get_by_label("History [days]").fill("14")
+    page.get_by_role("button", name="Request forecast").click()
+    page.wait_for_url(re.compile(r"/forecasts/[^/]+$"))
+    page.locator("[data-chart=forecast-chart]").wait_for(timeout=120_000)
+    run = ForecastRun.objects.get(tenant=tenant)
+    forecast = chart(page, "forecast-chart")
+    assert len(forecast["xAxis"][0]["data"]) == 24 == run.horizon_hours
+    by_name = {series["name"]: series["data"] for series in forecast["series"]}
+    actual = list(
+        world["heat"]
+        .observations.filter(time__gte=run.horizon_start_at, time__lt=run.horizon_end_at)
+        .order_by("time")
+        .values_list("value", flat=True)
+    )
+    assert by_name["Actual"] == pytest.approx(actual)
+    assert len(by_name["Forecast (median)"]) == 24
+    portal.audit("forecast")
+    portal.goto("/forecasts")
+    portal.wait_for_app()
+    assert page.get_by_test_id("forecast-runs").get_by_role("link", name="north-heat").count() == 1
+    portal.audit("forecasts")
     # and another tenant's user sees neither the plan nor the dispatch
     member_of(other_tenant, "owner", "owner@bravo.dk")
     stranger = open_portal()

@@ -174,6 +174,32 @@ def test_household_day_and_sizing_from_the_site_page(
     portal.wait_for_app()
     portal.audit("sizing-studies")
 
+    # the overview and the market prices of the day in EUR, with the rate the bill used
+    portal.goto("/")
+    portal.wait_for_app()
+    portal.page.get_by_role("link", name="Households").first.wait_for()
+    portal.audit("overview")
+    portal.goto("/prices")
+    portal.wait_for_app()
+    page.get_by_label("Day", exact=True).fill(DAY.isoformat())
+    spot = chart(page, "prices-dk1-day-ahead")
+    stored = list(
+        house["prices"]
+        .observations.filter(
+            time__gte=periods[0].start_at, time__lt=periods[-1].start_at + dt.timedelta(minutes=15)
+        )
+        .order_by("time")
+    )
+    assert len(stored) == 25
+    assert spot["series"][0]["data"] == pytest.approx([o.value for o in stored])
+    assert spot["xAxis"][0]["data"][2:4] == ["02:00 CEST", "02:00 CET"]
+    assert (
+        page.get_by_test_id("exchange-rate")
+        .inner_text()
+        .startswith("Markets trade in EUR; household bills convert at 1 € = 7.4604 kr.")
+    )
+    portal.audit("prices")
+
     # a viewer of the tenant sees the pages without the request forms
     member_of(tenant, "viewer", "viewer@homes.dk")
     viewer = open_portal()

@@ -14,7 +14,8 @@ export type EnumGroup =
   | "bidPlans.statuses"
   | "bidPlans.actions"
   | "bidPlans.bidStatuses"
-  | "bidPlans.scenarioSources";
+  | "bidPlans.scenarioSources"
+  | "forecasts.models";
 
 export function humanise(value: string): string {
   const words = value.toLowerCase().replaceAll("_", " ");
