@@ -111,6 +111,16 @@ def test_bid_plan_from_form_to_dispatch(
     ]
     deviation = chart(page, "deviation-chart")
     assert deviation["series"][0]["data"] == pytest.approx(dispatch.deviation_mw)
+    # each MTU's deviation with its reason in words; delivered MTUs have none
+    table = page.get_by_test_id("deviations")
+    assert table.locator("thead th").nth(4).text_content() == "Reason"
+    reasons = table.locator("tbody tr td:nth-child(5)").all_text_contents()
+    assert len(reasons) == len(dispatch.deviation_mw)
+    for value, reason in zip(dispatch.deviation_mw, reasons, strict=True):
+        if abs(value) < 1e-6:
+            assert reason == "—"
+        else:
+            assert reason not in ("—", "")
     portal.audit("dispatch")
     # the pools list and the pool page: units in MW, the account's products, the pool's plans
     portal.goto("/pools")

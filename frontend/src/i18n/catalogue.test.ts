@@ -51,6 +51,7 @@ describe("enum labels", () => {
     [en.bidPlans.bidStatuses, "BidStatus"],
     [en.bidPlans.scenarioSources, "ScenarioSource"],
     [en.forecasts.models, "ForecastModel"],
+    [en.dispatch.reasons, "DispatchDeviationReason"],
   ];
 
   it.each(groups)("label only values the schema's enum has (%#)", (labels, name) => {

@@ -15,7 +15,8 @@ export type EnumGroup =
   | "bidPlans.actions"
   | "bidPlans.bidStatuses"
   | "bidPlans.scenarioSources"
-  | "forecasts.models";
+  | "forecasts.models"
+  | "dispatch.reasons";
 
 export function humanise(value: string): string {
   const words = value.toLowerCase().replaceAll("_", " ");
