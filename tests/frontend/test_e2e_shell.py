@@ -217,3 +217,30 @@ def _gid(type_name: str, pk: int) -> str:
     from strawberry import relay
 
     return str(relay.GlobalID(type_name, str(pk)))
+
+
+def test_api_explorer_runs_a_query_offline_and_passes_the_audit(open_portal, tenant, member_of):
+    member_of(tenant, "owner")
+    portal = open_portal()
+    page = portal.page
+    # every request that leaves the test server (a CDN, the GraphiQL logo's site) is refused
+    outside: list[str] = []
+
+    def only_the_server(route):
+        if route.request.url.startswith(portal.base_url) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_server)
+    portal.log_in("owner@alpha.dk", next_path="/explorer")
+    page.wait_for_selector(".graphiql-container .graphiql-execute-button")
+    page.wait_for_selector(".graphiql-query-editor .view-lines")
+    # when the default query runs: the logged-in user comes back from the API in the session
+    page.locator(".graphiql-execute-button").click()
+    page.wait_for_function(
+        "() => document.querySelector('.graphiql-response')?.innerText.includes('owner@alpha.dk')"
+    )
+    assert outside == []
+    portal.audit("api-explorer")

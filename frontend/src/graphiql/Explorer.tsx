@@ -1,6 +1,7 @@
 // GraphiQL from its npm packages (editor workers bundled by Vite): works without any CDN.
 import "graphiql/setup-workers/vite";
 import "graphiql/style.css";
+import "./explorer.css";
 
 import { GraphiQL, type GraphiQLProps } from "graphiql";
 
@@ -29,5 +30,9 @@ query Me {
 `;
 
 export function Explorer() {
-  return <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} />;
+  return (
+    <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} forcedTheme="light">
+      <GraphiQL.Logo>ainergy API</GraphiQL.Logo>
+    </GraphiQL>
+  );
 }
