@@ -232,11 +232,19 @@ REFERENCES = {
 }
 
 
+def _check_nullable(instance, field: str, key: str) -> None:
+    """An explicit null for a required column is the caller's error, not a database crash."""
+    if not instance._meta.get_field(field).null:
+        raise ValidationError(key, "must not be null (leave it out to keep the current value)")
+
+
 def _apply(tenant, instance, data: Mapping[str, Any]) -> None:
     # References first: a foreign or missing id is "not found" before any other complaint.
     for key, value in sorted(data.items(), key=lambda item: not item[0].endswith(("_id", "_ids"))):
         if key in REFERENCES:
             model, field = REFERENCES[key]
+            if value is None:
+                _check_nullable(instance, field, key)
             setattr(
                 instance,
                 field,
@@ -268,6 +276,8 @@ def _apply(tenant, instance, data: Mapping[str, Any]) -> None:
                 raise ValidationError(key, "unknown field") from None
             if value is None and isinstance(model_field, models.CharField) and not model_field.null:
                 value = ""  # optional text inputs: null means "none"
+            if value is None:
+                _check_nullable(instance, key, key)
             if model_field.choices and value not in {choice for choice, _ in model_field.choices}:
                 allowed = ", ".join(str(choice) for choice, _ in model_field.choices)
                 raise ValidationError(key, f"must be one of {allowed}; got {value!r}")

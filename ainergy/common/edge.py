@@ -5,7 +5,8 @@ in one thread; every request it sees waits for that thread. Requests this proces
 it will refuse are answered here, from memory, with no I/O and without reading the body:
 
 - a bearer token or a client address already over its rate limit in the current window (the
-  Django middleware remembered the 429 in ``ratelimit``) → 429 with ``Retry-After``;
+  Django middleware remembered the 429 in ``ratelimit``) → 429 with ``Retry-After``, on every
+  path (the portal's login page included);
 - ``/graphql`` with neither an ``Authorization`` header nor a session cookie → 401
   ``UNAUTHENTICATED`` (nothing in the schema is public);
 - a declared ``Content-Length`` over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` on an API path → 413
@@ -92,14 +93,16 @@ class EdgeGuard:
     def refusal(self, scope) -> tuple[int, dict, list[tuple[bytes, bytes]]] | None:
         """(status, JSON body, extra headers) of a request refused here, else None."""
         path: str = scope.get("path", "")
-        if not path.startswith(API_PREFIXES) or path.startswith(EXEMPT_PATHS):
+        if path.startswith(EXEMPT_PATHS):
             return None
         headers = dict(scope.get("headers") or [])  # names are lower-case bytes in ASGI
         authorization = headers.get(b"authorization")
-        if settings.RATE_LIMIT_ENABLED:
+        if settings.RATE_LIMIT_ENABLED:  # every path, as ClientIpRateLimitMiddleware
             throttled = self._throttled(scope, path, headers, authorization)
             if throttled is not None:
                 return throttled
+        if not path.startswith(API_PREFIXES):
+            return None
         is_graphql = path.rstrip("/") == "/graphql"
         if is_graphql and authorization is None and not settings.DEBUG:
             cookies = headers.get(b"cookie", b"").decode("latin-1")

@@ -18,8 +18,9 @@ from ainergy.assets import models as assets
 from ainergy.assets.services import asset_create
 from ainergy.markets.models import BiddingZone, MarketAccount, MarketProduct
 from ainergy.markets.services import market_account_create
-from ainergy.timeseries.models import Series
+from ainergy.timeseries.models import ForecastValue, Series
 from ainergy.timeseries.services import (
+    forecast_issues_write,
     observations_write_frame,
     public_series_get_or_create,
     series_create,
@@ -77,6 +78,74 @@ def hourly_temperature() -> pd.Series:
     weather = read_sample("weather_openmeteo_56.2N_10.5E_2024.csv.gz").set_index("time")
     grid = pd.date_range(weather.index.min(), weather.index.max(), freq="h")
     return weather["temperature_c"].reindex(grid).interpolate(limit=3)
+
+
+WEATHER_ISSUE_HORIZON_H = 48  # each daily issue (00:00 UTC) covers the local day after it
+
+
+def hourly_weather() -> pd.DataFrame:
+    """Temperature [°C] and shortwave radiation [W/m²] of the sample on a gap-free hourly grid."""
+    weather = read_sample("weather_openmeteo_56.2N_10.5E_2024.csv.gz").set_index("time")
+    grid = pd.date_range(weather.index.min(), weather.index.max(), freq="h")
+    return pd.DataFrame(
+        {
+            "outdoor_temperature": weather["temperature_c"].reindex(grid).interpolate(limit=3),
+            "solar_irradiance": weather["solar_radiation_w_per_m2"]
+            .reindex(grid)
+            .interpolate(limit=3)
+            .clip(lower=0),
+        }
+    )
+
+
+def seed_site_weather(tenant, site, weather: pd.DataFrame, *, note: str = "") -> dict[str, int]:
+    """The site's pipeline weather series (those its weather step writes): the sample as
+    analyses, and for every sample day a forecast issued at 00:00 UTC for the next 48 h.
+
+    The issued values are the recorded weather (the sample is Open-Meteo's archive, not a
+    model run: a perfect forecast), so the pipeline's heat-demand forecast (temperature
+    regressor) and household schedule steps find a forecast issued before them for any day of
+    the sample, as in production after the weather step. Issues already stored are kept.
+    Returns the forecast values written per kind.
+    """
+    from ainergy.pipeline.steps import site_weather_series
+
+    series = site_weather_series(site)
+    written = {}
+    for kind, target in series.items():
+        if note and not target.description.endswith(note):
+            Series.objects.filter(pk=target.pk).update(description=f"{target.description}; {note}")
+        values = weather[kind].dropna()
+        _write(target, values, "open-meteo:archive", tenant)
+        stored = {
+            pd.Timestamp(issued)
+            for issued in ForecastValue.objects.filter(series=target)
+            .values_list("issued_at", flat=True)
+            .distinct()
+        }
+        horizon = pd.Timedelta(hours=WEATHER_ISSUE_HORIZON_H)
+        issues = []
+        for issued_at in pd.date_range(values.index.min(), values.index.max(), freq="D"):
+            window = values[(values.index >= issued_at) & (values.index < issued_at + horizon)]
+            if issued_at in stored or len(window) < WEATHER_ISSUE_HORIZON_H:
+                continue  # kept as issued / the sample ends before the horizon does
+            issues.append(
+                pd.DataFrame(
+                    {"issued_at": issued_at, "time": window.index, "value": window.to_numpy(float)}
+                )
+            )
+        count = (
+            forecast_issues_write(
+                tenant=tenant,
+                series=target,
+                frame=pd.concat(issues, ignore_index=True),
+                source="demo:open-meteo-archive-as-issued",
+            )
+            if issues
+            else 0
+        )
+        written[kind] = count
+    return written
 
 
 def _series(tenant, key, kind, resolution_minutes, **links) -> Series:
@@ -276,6 +345,7 @@ def seed_aggregator() -> Tenant:
         "demo:flensburg-heat-model",
         tenant,
     )
+    seed_site_weather(tenant, site, hourly_weather())
     seed_copenhagen(tenant, model, observed_peak, temperature)
     return tenant
 
@@ -384,6 +454,12 @@ def seed_copenhagen(tenant, model, observed_peak: float, temperature: pd.Series)
             "2021 values use the 2024 temperature of the same calendar day and hour"
         )
     _write(series, heat_kw, "demo:flensburg-heat-model", tenant)
+    seed_site_weather(
+        tenant,
+        site,
+        hourly_weather(),
+        note="stand-in: the Aarhus (56.2 N 10.5 E) sample, the shared data have no DK2 weather",
+    )
 
 
 def seed_household() -> Tenant:
@@ -444,6 +520,7 @@ def seed_household() -> Tenant:
         "smart-heat-meter-660",
         tenant,
     )
+    seed_site_weather(tenant, site, hourly_weather())
     return tenant
 
 

@@ -84,10 +84,20 @@ class AuditExtension(SchemaExtension):
         request = getattr(context.context, "request", None)
         client_ip = getattr(request, "client_ip", None)
         if operation.operation is OperationType.MUTATION:
-            variables = get_variable_values(
-                context.schema._schema,
-                operation.variable_definitions or (),
-                context.variables or {},
+            # A request refused before execution (bounds, coercion, scopes, cost: request
+            # errors, which have no path) is logged without its argument ids: its variables may
+            # be the attack itself (200 000 items, 50 000 invalid ones), which the bounds
+            # refused precisely so that nothing coerces them.
+            refused_before_execution = bool(errors) and not any(error.path for error in errors)
+            variables = (
+                []
+                if refused_before_execution
+                else get_variable_values(
+                    context.schema._schema,
+                    operation.variable_definitions or (),
+                    context.variables or {},
+                    max_errors=1,
+                )
             )
             for node in fields:
                 self._record_mutation(principal, node, errors, variables, client_ip)

@@ -218,6 +218,53 @@ def _upsert_generic(
         cursor.executemany(sql, converted)
 
 
+def _any_of_the_issues_stored(cursor, table: str, all_columns: list[str], rows: list) -> bool:
+    """Whether the series holds any value of these rows' issues (else a plain insert does)."""
+    series_at, issued_at = all_columns.index("series_id"), all_columns.index("issued_at")
+    series_id = rows[0][series_at]
+    issues = sorted({row[issued_at] for row in rows})
+    for start in range(0, len(issues), 500):
+        chunk = issues[start : start + 500]
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE series_id = %s AND issued_at IN "
+            f"({', '.join(['%s'] * len(chunk))}) LIMIT 1",
+            [series_id, *chunk],
+        )
+        if cursor.fetchone():
+            return True
+    return False
+
+
+def _replace_generic(
+    table: str, columns: list[str], conflict: list[str], frame: pd.DataFrame, constants: dict
+) -> None:
+    """Upsert where the key's unique constraint cannot exist: SQLite has no NULLS NOT
+    DISTINCT, so ForecastValue's key (``run`` empty for directly written forecasts) has no
+    constraint there and ``ON CONFLICT`` names none. Rows with the same key (``IS``: NULL equals
+    NULL) are deleted, then the new ones inserted, in the caller's transaction."""
+    all_columns = [*constants, *columns]
+    fixed = tuple(_db_value(value) for value in constants.values())
+    rows = (
+        frame[columns]
+        .astype(object)
+        .where(frame[columns].notna(), None)
+        .itertuples(index=False, name=None)
+    )
+    converted = [fixed + tuple(_db_value(value) for value in row) for row in rows]
+    positions = [all_columns.index(column) for column in conflict]
+    where = " AND ".join(f"{column} IS %s" for column in conflict)
+    placeholders = ", ".join(["%s"] * len(all_columns))
+    with connection.cursor() as cursor:
+        if _any_of_the_issues_stored(cursor, table, all_columns, converted):
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE {where}",
+                [tuple(row[i] for i in positions) for row in converted],
+            )
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(all_columns)}) VALUES ({placeholders})", converted
+        )
+
+
 def _upsert(
     model, columns: list[str], conflict: list[str], frame: pd.DataFrame, constants: dict
 ) -> None:
@@ -226,6 +273,11 @@ def _upsert(
         return
     if connection.vendor == "postgresql" and getattr(connection, "supports_copy_from_stdin", True):
         _upsert_postgresql(model._meta.db_table, columns, conflict, frame, constants)
+    elif (
+        model is ForecastValue
+        and not connection.features.supports_nulls_distinct_unique_constraints
+    ):
+        _replace_generic(model._meta.db_table, columns, conflict, frame, constants)
     else:
         _upsert_generic(model._meta.db_table, columns, conflict, frame, constants)
     if model is Observation:  # keep the continuous aggregates exact (TimescaleDB only)
@@ -368,6 +420,47 @@ def forecasts_write(
     conflict = ["series_id", "issued_at", "run_id", "scenario", "quantile", "time"]
     _upsert(ForecastValue, columns, conflict, clean, constants)
     return len(clean)
+
+
+@transaction.atomic
+def forecast_issues_write(*, tenant, series: Series, frame: pd.DataFrame, source: str) -> int:
+    """Store many issued point forecasts of one series at once (a backfill of archived issues,
+    e.g. the demo's): columns ``issued_at``, ``time``, ``value``. Each issue is checked like a
+    ``forecasts_write`` (grid, range, unique times, nothing before its issue time); a rewrite of
+    the same issue replaces its values. One upsert instead of one call per issue."""
+    _writable_series(tenant, series)
+    if frame.empty:
+        return 0
+    issues = pd.DatetimeIndex(frame["issued_at"])
+    if issues.tz is None:
+        raise ValidationError("frame.issued_at", "naive timestamps; give tz-aware UTC times")
+    members = []
+    for issued_at, member in frame.assign(issued_at=issues.tz_convert("UTC")).groupby("issued_at"):
+        clean = validate_frame(
+            member[["time", "value"]],
+            kind=series.kind,
+            resolution_minutes=series.resolution_minutes,
+            field=f"frame[issued_at={issued_at.isoformat()}]",
+        )
+        if (clean["time"] < issued_at.floor(f"{series.resolution_minutes}min")).any():
+            raise ValidationError(
+                f"frame[issued_at={issued_at.isoformat()}].time",
+                "forecast values must not lie before the issue time",
+            )
+        clean.insert(0, "issued_at", issued_at)
+        members.append(clean)
+    rows = pd.concat(members, ignore_index=True)
+    rows["quantile"], rows["scenario"], rows["scenario_probability"] = 0.5, 0, None
+    constants = {
+        "series_id": series.pk,
+        "run_id": None,
+        "source": source[:120],
+        "received_at": pd.Timestamp(timezone.now()),
+    }
+    columns = ["issued_at", "time", "quantile", "scenario", "scenario_probability", "value"]
+    conflict = ["series_id", "issued_at", "run_id", "scenario", "quantile", "time"]
+    _upsert(ForecastValue, columns, conflict, rows, constants)
+    return len(rows)
 
 
 @transaction.atomic

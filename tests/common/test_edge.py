@@ -54,7 +54,7 @@ def frozen():
 
 
 def call(app, method: str, path: str, *, headers=(), query: bytes = b"", body: bytes | None = b"",
-         client_address: str = "192.0.2.50") -> tuple[int, dict, dict]:  # fmt: skip
+         client_address: str = "192.0.2.50") -> tuple[int, dict, dict | bytes]:  # fmt: skip
     """One request through ``app``; ``body=None`` sends none (a client still uploading)."""
 
     async def run():
@@ -75,7 +75,9 @@ def call(app, method: str, path: str, *, headers=(), query: bytes = b"", body: b
             content += message.get("body", b"")
             if not message.get("more_body"):
                 break
-        return start["status"], dict(start["headers"]), json.loads(content)
+        answer = {name.lower(): value for name, value in start["headers"]}
+        is_json = b"json" in answer.get(b"content-type", b"")
+        return start["status"], answer, json.loads(content) if is_json else content
 
     return async_to_sync(run)()
 
@@ -199,3 +201,19 @@ def test_an_address_over_its_limit_is_answered_429_at_the_edge_others_are_not(
     assert call(guard, "POST", "/graphql", headers=json_headers(cookie), body=ME,
                 client_address="192.0.2.9")[0] == 401  # fmt: skip
     assert django.calls == 4
+
+
+@pytest.mark.django_db
+def test_an_address_over_its_limit_is_refused_at_the_edge_on_portal_pages_too(
+    frozen, edge, settings
+):
+    # given an address that used its window's quota on the login page (password guessing)
+    guard, django = edge
+    settings.RATE_LIMIT_PER_IP_PER_MINUTE = 6  # 1 per window
+    address = "192.0.2.77"
+    assert call(guard, "GET", "/login/", client_address=address)[0] == 200
+    # when it keeps going: Django refuses the next one and remembers; the edge the rest
+    statuses = [call(guard, "GET", "/login/", client_address=address)[0] for _ in range(3)]
+    # then
+    assert statuses == [429, 429, 429]
+    assert django.calls == 2

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ AXE_JS = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "portal-screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WIDE, PHONE = 1440, 390
+# Pages whose 1440 px screenshot is also written small (<250 kB) for the README (docs/img/).
+README_SHOTS = {"bid-plan": "portal-bid-plan.png", "household-day": "portal-household-day.png"}
 PASSWORD = "correct horse battery"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
@@ -155,6 +158,8 @@ class Portal:
                     f"{name} overflows by {overflow}px at {PHONE}px: {self.overflowing_elements()}"
                 )
             self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            if width == WIDE and name in README_SHOTS:
+                _readme_copy(SCREENSHOTS / f"{name}-{width}.png", README_SHOTS[name])
         self.page.set_viewport_size({"width": WIDE, "height": 900})
 
     def assert_console_clean(self) -> None:
@@ -164,10 +169,27 @@ class Portal:
         self.context.close()
 
 
+def _readme_copy(source: Path, name: str) -> None:
+    """The page's top 2000 px at 1100 px wide in 160 colours: var/portal-screenshots/readme/."""
+    from PIL import Image
+
+    image = Image.open(source).convert("RGB")
+    width, height = image.size
+    image = image.crop((0, 0, width, min(height, 2000)))
+    image = image.resize((1100, round(image.size[1] * 1100 / width)), Image.LANCZOS)
+    (SCREENSHOTS / "readme").mkdir(exist_ok=True)
+    image.quantize(colors=160, method=Image.Quantize.MEDIANCUT).save(
+        SCREENSHOTS / "readme" / name, optimize=True
+    )
+
+
 @pytest.fixture
 def open_portal(browser, live_server):
     """open_portal(language="en") -> Portal; console errors fail the test at teardown."""
     opened: list[Portal] = []
+    # The server's first request loads the URLconf and builds the GraphQL schema (seconds on a
+    # busy machine); done here, so no page load of the test waits for it.
+    urllib.request.urlopen(live_server.url + "/login/", timeout=180).read()
 
     def open_(language: str = "en") -> Portal:
         portal = Portal(browser, live_server.url, language)

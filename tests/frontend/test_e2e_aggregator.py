@@ -81,6 +81,8 @@ def test_bid_plan_from_form_to_dispatch(
     first = plan.periods.filter(heat_pump=world["heat_pumps"][0]).order_by("start_at")
     assert schedule["series"][0]["data"] == pytest.approx([p.power_kw / 1000 for p in first])
     assert page.get_by_test_id("expected-cost").inner_text().startswith("€")
+    # market money stays in EUR, with the DKK rate households are billed at beside it
+    assert page.get_by_test_id("exchange-rate").inner_text() == "EUR (1 € = 7.4604 kr.)"
     portal.audit("bid-plan")
     # the exchange file downloads with the session
     href = page.get_by_role("link", name="Exchange file (CSV)").get_attribute("href")
@@ -109,7 +111,58 @@ def test_bid_plan_from_form_to_dispatch(
     ]
     deviation = chart(page, "deviation-chart")
     assert deviation["series"][0]["data"] == pytest.approx(dispatch.deviation_mw)
+    # each MTU's deviation with its reason in words; delivered MTUs have none
+    table = page.get_by_test_id("deviations")
+    assert table.locator("thead th").nth(4).text_content() == "Reason"
+    reasons = table.locator("tbody tr td:nth-child(5)").all_text_contents()
+    assert len(reasons) == len(dispatch.deviation_mw)
+    for value, reason in zip(dispatch.deviation_mw, reasons, strict=True):
+        if abs(value) < 1e-6:
+            assert reason == "—"
+        else:
+            assert reason not in ("—", "")
     portal.audit("dispatch")
+    # the pools list and the pool page: units in MW, the account's products, the pool's plans
+    portal.goto("/pools")
+    portal.wait_for_app()
+    portal.audit("pools")
+    page.get_by_test_id("pools").get_by_role("link", name=world["pool"].name).click()
+    page.get_by_role("heading", level=1, name=world["pool"].name).wait_for()
+    portal.wait_for_app()
+    units = page.get_by_test_id("units").text_content()
+    assert all(pump.name in units for pump in world["heat_pumps"])
+    total_mw = sum(pump.power_max_kw for pump in world["heat_pumps"]) / 1000
+    assert page.get_by_test_id("pool-capacity").inner_text() == f"{total_mw:.1f}\xa0MW"
+    assert page.get_by_test_id("pool-plans").get_by_role("link").count() == 1
+    portal.audit("pool")
+    # a forecast run of the pool's heat demand, requested in the form, charted against actuals
+    from forecasting.models import ForecastRun
+
+    portal.goto("/forecasts")
+    portal.wait_for_app()
+    page.get_by_label("Series").select_option(label="north-heat")
+    page.get_by_label("Day to forecast").fill(DAY.isoformat())
+    page.get_by_label("History [days]").fill("14")
+    page.get_by_role("button", name="Request forecast").click()
+    page.wait_for_url(re.compile(r"/forecasts/[^/]+$"))
+    page.locator("[data-chart=forecast-chart]").wait_for(timeout=120_000)
+    run = ForecastRun.objects.get(tenant=tenant)
+    forecast = chart(page, "forecast-chart")
+    assert len(forecast["xAxis"][0]["data"]) == 24 == run.horizon_hours
+    by_name = {series["name"]: series["data"] for series in forecast["series"]}
+    actual = list(
+        world["heat"]
+        .observations.filter(time__gte=run.horizon_start_at, time__lt=run.horizon_end_at)
+        .order_by("time")
+        .values_list("value", flat=True)
+    )
+    assert by_name["Actual"] == pytest.approx(actual)
+    assert len(by_name["Forecast (median)"]) == 24
+    portal.audit("forecast")
+    portal.goto("/forecasts")
+    portal.wait_for_app()
+    assert page.get_by_test_id("forecast-runs").get_by_role("link", name="north-heat").count() == 1
+    portal.audit("forecasts")
     # and another tenant's user sees neither the plan nor the dispatch
     member_of(other_tenant, "owner", "owner@bravo.dk")
     stranger = open_portal()

@@ -1,6 +1,8 @@
 """Finding 7 of issue 15, in general: hypothesis fuzzes every argument of every GraphQL query and
-mutation (generated from the schema, not a hand list) and every field of the REST endpoints, and
-asserts that no answer is INTERNAL or a 500 and that a refused request wrote no row.
+mutation, and of every field below the root that takes arguments (reached through ``node(id:)``),
+all generated from the schema, not a hand list, so a new argument is fuzzed without touching this
+file; and every field of the REST endpoints. It asserts that no answer is INTERNAL or a 500 and
+that a refused mutation wrote no row.
 
 Values mix the plausible (ids of the tenant's and another tenant's objects, enum values, dates
 around DST days) with the hostile (wrong types, NaN and infinities, huge numbers, long strings,
@@ -29,7 +31,7 @@ from hypothesis import strategies as st
 from strawberry import relay
 
 from ainergy.schema import schema
-from tests.optimization.app.bidding_world import build_pool
+from tests.optimization.app.bidding_world import build_pool, make_plan, public_series
 
 EXAMPLES_PER_FIELD = 8
 REST_EXAMPLES = 60
@@ -205,6 +207,9 @@ def fuzz_world(tenant, other_tenant, token_client, settings):
         ]
     from ainergy.timeseries.models import Series
 
+    public_series()
+    plan = make_plan(tenant, ours)["plan"]  # a stored plan (no solver): its nested fields run
+    ids.append(str(relay.GlobalID("BidPlan", str(plan.pk))))
     ids += [
         str(relay.GlobalID("Series", str(pk)))
         for pk in Series.objects.values_list("pk", flat=True)[:6]
@@ -265,6 +270,123 @@ def test_no_argument_value_makes_a_graphql_field_fail_internally(fuzz_world, ope
         assert "INTERNAL" not in codes and None not in codes, (variables, payload)
         if before is not None and payload.get("errors"):
             assert row_counts() == before, (variables, payload)
+
+    check()
+
+
+def _nested_fields() -> list[tuple[str, list[str], str]]:
+    """(Node type, fields from it, field with arguments) for every field with arguments that is
+    not a root field, reached through ``node(id:)`` by the shortest path of fields without
+    required arguments; a field with arguments that no Node type reaches is listed with an
+    empty Node type (and the test below fails for it)."""
+    from collections import deque
+
+    from graphql import GraphQLInterfaceType, GraphQLObjectType, get_named_type
+
+    roots = {GRAPHQL.query_type, GRAPHQL.mutation_type, GRAPHQL.subscription_type}
+    node = GRAPHQL.type_map["Node"]
+    targets = [
+        (type_.name, name)
+        for type_ in GRAPHQL.type_map.values()
+        if isinstance(type_, GraphQLObjectType)
+        and type_ not in roots
+        and not type_.name.startswith("__")
+        for name, field in type_.fields.items()
+        if field.args
+    ]
+    found = []
+    for owner, name in sorted(targets):
+        queue = deque(
+            (type_.name, type_.name, [])
+            for type_ in GRAPHQL.type_map.values()
+            if isinstance(type_, GraphQLObjectType) and node in type_.interfaces
+        )
+        seen = set()
+        route = None
+        while queue:
+            start, current, path = queue.popleft()
+            if current == owner:
+                route = (start, path)
+                break
+            if current in seen or len(path) > 4:
+                continue
+            seen.add(current)
+            type_ = GRAPHQL.type_map[current]
+            if not isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
+                continue
+            for field_name, field in type_.fields.items():
+                child = get_named_type(field.type)
+                required = any(isinstance(a.type, GraphQLNonNull) and a.default_value is None
+                               for a in field.args.values())  # fmt: skip
+                if isinstance(child, GraphQLObjectType) and not required:
+                    queue.append((start, child.name, [*path, field_name]))
+        found.append((*(route or ("", [])), f"{owner}.{name}"))
+    return found
+
+
+NESTED_FIELDS = _nested_fields()
+
+
+def nested_document(node_type: str, path: list[str], target: str) -> str:
+    owner, name = target.split(".")
+    field = GRAPHQL.type_map[owner].fields[name]
+    definitions = "".join(f", $a_{arg}: {field.args[arg].type}" for arg in field.args)
+    arguments = ", ".join(f"{arg}: $a_{arg}" for arg in field.args)
+    named = field.type
+    while isinstance(named, GraphQLNonNull | GraphQLList):
+        named = named.of_type
+    inner = "" if isinstance(named, GraphQLScalarType | GraphQLEnumType) else "{ __typename }"
+    selection = f"{name}({arguments}) {inner}"
+    for step in reversed(path):
+        selection = f"{step} {{ {selection} }}"
+    return f"query Fuzz($id: ID!{definitions}) {{ node(id: $id) {{ ... on {node_type} {{ {selection} }} }} }}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("node_type", "path", "target"), NESTED_FIELDS, ids=[t for _, _, t in NESTED_FIELDS]
+)
+def test_no_argument_value_makes_a_nested_field_fail_internally(
+    fuzz_world, node_type, path, target
+):
+    """Arguments of fields below the root (``BidPlan.nordPoolExport.downloadUrl(format)``),
+    reached through ``node(id:)`` on an object of the tenant, so their resolvers run."""
+    client, ids = fuzz_world
+    assert node_type, f"{target} has arguments but no Node type reaches it; extend the route"
+    owner, name = target.split(".")
+    arguments = GRAPHQL.type_map[owner].fields[name].args
+    own = [i for i in ids if relay.GlobalID.from_id(i).type_name == node_type]
+    assert own, f"the fuzz world has no {node_type}; add one so the resolver runs"
+    query = nested_document(node_type, path, target)
+    variables = st.fixed_dictionaries(
+        {
+            "id": st.sampled_from(own),
+            **{
+                f"a_{arg}": st.one_of(
+                    value_strategy(definition.type, ids, hostile=False),
+                    value_strategy(definition.type, ids, hostile=True),
+                )
+                for arg, definition in arguments.items()
+            },
+        }
+    )
+
+    @settings(
+        max_examples=EXAMPLES_PER_FIELD,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(variables=variables)
+    def check(variables):
+        body = json.dumps({"query": query, "variables": variables})
+        response = client.client.post(
+            "/graphql", body, content_type="application/json", **client.headers
+        )
+        assert response.status_code in (200, 400), (response.status_code, response.content[:500])
+        payload = response.json()
+        codes = [error.get("extensions", {}).get("code") for error in payload.get("errors", [])]
+        assert "INTERNAL" not in codes and None not in codes, (variables, payload)
 
     check()
 

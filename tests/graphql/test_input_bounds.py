@@ -382,3 +382,67 @@ def test_every_list_input_is_capped_by_name_before_any_work(
         {"code": "VALIDATION_ERROR", "field": path, "reason": f"{cap + 1} items; at most {cap}"}
     ], body
     assert row_counts() == before
+
+
+def test_explicit_null_for_a_required_column_is_named_and_changes_nothing(api, tenant):
+    """Found by the fuzz: ``siteUpdate(input: {latitudeDeg: null})`` was INTERNAL (a NOT NULL
+    violation); a partial update's explicit null of a required field is now named."""
+    world = build_pool(tenant)
+    site = world["site"]
+    pump = world["pool"].heat_pumps.first()
+    body = api.execute(
+        "mutation($id: ID!, $input: SitePartialInput!) { siteUpdate(id: $id, input: $input) { id } }",
+        {"id": _gid("Site", site.pk), "input": {"latitudeDeg": None}},
+    )
+    assert _errors(body) == [
+        {
+            "code": "VALIDATION_ERROR",
+            "field": "input.latitudeDeg",
+            "reason": "must not be null (leave it out to keep the current value)",
+        }
+    ]
+    site.refresh_from_db()
+    assert site.latitude_deg is not None
+    body = api.execute(
+        "mutation($id: ID!, $input: HeatPumpPartialInput!) "
+        "{ heatPumpUpdate(id: $id, input: $input) { id } }",
+        {"id": _gid("HeatPump", pump.pk), "input": {"siteId": None}},
+    )
+    assert [(e["code"], e["field"]) for e in _errors(body)] == [
+        ("VALIDATION_ERROR", "input.siteId")
+    ]
+    pump.refresh_from_db()
+    assert pump.site_id == site.pk
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [{}] * 50_001,  # over the cap, every item invalid (was 100 000 errors built in the audit)
+        [{"time": "2024-01-01T00:00:00Z", "value": 1.0}] * 50_001,  # over the cap, valid items
+    ],
+    ids=["invalid-items", "valid-items"],
+)
+def test_a_refused_list_is_never_coerced_not_even_for_the_audit(api, series, monkeypatch, points):
+    """Found profiling the list-bounds sweep: the audit of a refused mutation coerced its
+    variables again, without an error cap, so a 150 KB body of 50 001 empty points cost
+    100 000 GraphQL errors (seconds of the request thread). Coercion calls are counted in
+    graphql-core, where the request's variables are coerced."""
+    from graphql.execution import values
+
+    calls = []
+    coerce = values.coerce_input_value
+    monkeypatch.setattr(
+        values, "coerce_input_value", lambda *args: calls.append(1) or coerce(*args)
+    )
+    batches = [{"seriesId": _gid("Series", series.pk), "points": points}]
+    body = api.execute(INGEST, {"input": {"batches": batches}})
+    assert _errors(body) == [
+        {
+            "code": "VALIDATION_ERROR",
+            "field": "input.batches[0].points",
+            "reason": "50001 items; at most 50000",
+        }
+    ]
+    assert calls == []
+    assert Observation.objects.count() == 0

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"  # <repo>/../shared
@@ -36,7 +37,7 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 def shared_frames() -> dict[str, pd.DataFrame]:
     def read(name: str) -> pd.DataFrame:
         frame = pd.read_csv(DATA / name)
-        frame["time"] = pd.to_datetime(frame["time_utc"], utc=True)
+        frame["time"] = pd.to_datetime(frame["time_utc"], utc=True, format="ISO8601")
         return frame
 
     return {
@@ -48,48 +49,59 @@ def shared_frames() -> dict[str, pd.DataFrame]:
     }
 
 
-def _hour(moment: pd.Timestamp) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+_FORMAT = "%Y-%m-%dT%H:%M:%S"
+# dataset → (source frame, local publication clock on D-1, {record field: frame column})
+_DATASETS = {
+    "Elspotprices": ("spot", dt.time(12, 55), {
+        "PriceArea": "price_area", "SpotPriceEUR": "price_eur_per_mwh",
+        "SpotPriceDKK": "price_dkk_per_mwh"}),
+    "mFRRCapacityMarket": ("mfrr", dt.time(10, 0), {
+        "PriceArea": "price_area", "mFRR_UpPriceEUR": "mfrr_up_price_eur_per_mw",
+        "mFRR_DownPriceEUR": "mfrr_down_price_eur_per_mw"}),
+    "AfrrReservesNordic": ("afrr", dt.time(8, 0), {
+        "PriceArea": "price_area", "aFRR_UpCapPriceEUR": "afrr_up_cap_price_eur_per_mw",
+        "aFRR_DownCapPriceEUR": "afrr_down_cap_price_eur_per_mw"}),
+}  # fmt: skip
 
 
-def _published_at(hour_utc: pd.Timestamp, local_clock: dt.time) -> pd.Timestamp:
-    """When the result for this delivery hour is out: ``local_clock`` on the local day before."""
-    day = hour_utc.tz_convert(COPENHAGEN).date()
-    moment = dt.datetime.combine(day - dt.timedelta(days=1), local_clock, tzinfo=COPENHAGEN)
-    return pd.Timestamp(moment).tz_convert("UTC")
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset's records in its format with their hour and publication time (UTC, ns)."""
+
+    hour_ns: np.ndarray
+    published_ns: np.ndarray
+    records: list[dict]
 
 
-def _records(dataset: str) -> list[tuple[pd.Timestamp, pd.Timestamp, dict]]:
-    """(hour, published at, record) in the dataset's format."""
-    frames = shared_frames()
-    out = []
-    if dataset == "Elspotprices":
-        for row in frames["spot"].itertuples():
-            out.append((row.time, _published_at(row.time, dt.time(12, 55)), {
-                "HourUTC": _hour(row.time), "HourDK": _hour(row.time.tz_convert(COPENHAGEN)),
-                "PriceArea": row.price_area, "SpotPriceEUR": row.price_eur_per_mwh,
-                "SpotPriceDKK": row.price_dkk_per_mwh,
-            }))  # fmt: skip
-    elif dataset == "mFRRCapacityMarket":
-        for row in frames["mfrr"].itertuples():
-            out.append((row.time, _published_at(row.time, dt.time(10, 0)), {
-                "HourUTC": _hour(row.time), "HourDK": _hour(row.time.tz_convert(COPENHAGEN)),
-                "PriceArea": row.price_area, "mFRR_UpPriceEUR": row.mfrr_up_price_eur_per_mw,
-                "mFRR_DownPriceEUR": row.mfrr_down_price_eur_per_mw,
-            }))  # fmt: skip
-    elif dataset == "AfrrReservesNordic":
-        for row in frames["afrr"].itertuples():
-            out.append((row.time, _published_at(row.time, dt.time(8, 0)), {
-                "HourUTC": _hour(row.time), "HourDK": _hour(row.time.tz_convert(COPENHAGEN)),
-                "PriceArea": row.price_area, "aFRR_UpCapPriceEUR": row.afrr_up_cap_price_eur_per_mw,
-                "aFRR_DownCapPriceEUR": row.afrr_down_cap_price_eur_per_mw,
-            }))  # fmt: skip
-    return out
+def _published_at(hours_utc: pd.Series, local_clock: dt.time) -> pd.Series:
+    """When the result of each delivery hour is out: ``local_clock`` on the local day before
+    (a wall-clock time never inside a DST change)."""
+    local_day = hours_utc.dt.tz_convert(COPENHAGEN).dt.tz_localize(None).dt.normalize()
+    clock = pd.Timedelta(hours=local_clock.hour, minutes=local_clock.minute)
+    wall = local_day - pd.Timedelta(days=1) + clock
+    return wall.dt.tz_localize(COPENHAGEN).dt.tz_convert("UTC")
 
 
 @lru_cache(maxsize=8)
-def _cached(dataset: str):
-    return _records(dataset)
+def _dataset(name: str) -> Dataset:
+    """Vectorised: the full shared files hold ~125 000 hourly records. Datasets the shared
+    data lack (FCR, imbalance, CO2, …) answer with no records."""
+    if name not in _DATASETS:
+        empty = np.array([], dtype="int64")
+        return Dataset(hour_ns=empty, published_ns=empty, records=[])
+    frame_key, clock, fields = _DATASETS[name]
+    frame = shared_frames()[frame_key]
+    hours = frame["time"]
+    columns = {
+        "HourUTC": hours.dt.strftime(_FORMAT),
+        "HourDK": hours.dt.tz_convert(COPENHAGEN).dt.strftime(_FORMAT),
+        **{field: frame[column] for field, column in fields.items()},
+    }
+    return Dataset(
+        hour_ns=hours.to_numpy(dtype="datetime64[ns]").astype("int64"),
+        published_ns=_published_at(hours, clock).to_numpy(dtype="datetime64[ns]").astype("int64"),
+        records=pd.DataFrame(columns).to_dict("records"),
+    )
 
 
 @dataclass
@@ -99,21 +111,19 @@ class MarketAndWeatherServer:
     served: list[str] = field(default_factory=list)
 
     def eds(self, dataset: str, query: dict[str, str]) -> dict:
-        now = pd.Timestamp(self.now())
-        start = pd.Timestamp(query["start"], tz="UTC") if "start" in query else None
-        end = pd.Timestamp(query["end"], tz="UTC") if "end" in query else None
+        data = _dataset(dataset)
+        keep = data.published_ns <= pd.Timestamp(self.now()).value
+        if "start" in query:
+            keep &= data.hour_ns >= pd.Timestamp(query["start"], tz="UTC").value
+        if "end" in query:
+            keep &= data.hour_ns < pd.Timestamp(query["end"], tz="UTC").value
         filters = json.loads(query.get("filter", "{}"))
-        records = []
-        for hour, published, record in _cached(dataset):
-            if published > now or (start is not None and hour < start):
-                continue
-            if end is not None and hour >= end:
-                continue
-            if any(
-                key in record and record[key] not in allowed for key, allowed in filters.items()
-            ):
-                continue
-            records.append(record)
+        records = [
+            record
+            for record in (data.records[i] for i in np.flatnonzero(keep))
+            if not any(key in record and record[key] not in allowed
+                       for key, allowed in filters.items())
+        ]  # fmt: skip
         offset, limit = int(query.get("offset", 0)), int(query.get("limit", 100))
         return {"total": len(records), "limit": limit, "dataset": dataset,
                 "records": records[offset : offset + limit]}  # fmt: skip

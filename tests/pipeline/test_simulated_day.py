@@ -319,7 +319,9 @@ def test_a_simulated_delivery_day_runs_the_timeline_end_to_end(
             "skipped"
         ] * 3
         assert dk2_runs["publish"].status == "done"
-        (alert,) = PipelineAlert.objects.filter(tenant=tenant)
+        alerts = list(PipelineAlert.objects.filter(tenant=tenant).select_related("step_run"))
+        assert len(alerts) == 1, [(a.kind, a.step_run.step, a.message) for a in alerts]
+        (alert,) = alerts
         assert (alert.kind, alert.step_run.step) == ("deadline_missed", "bid_plan")
         assert alert.fallback_action.startswith("no bid: heat-led setpoints")
         missed_job = Job.objects.get(pk=dk2_runs["bid_plan"].fallback_job_id)
@@ -416,4 +418,72 @@ def test_a_simulated_delivery_day_runs_the_timeline_end_to_end(
         newer = device.get("/api/v1/devices/dk1-hp-1/setpoints", {"day": DAY.isoformat()},
                            HTTP_IF_NONE_MATCH=first["ETag"])  # fmt: skip
         assert newer.status_code == 200 and newer.json()["version"] == 2
+
+        # an hour later (past REPLAN_MIN_INTERVAL_S) over REST: the second unit trips while
+        # planned on, the first unit's storage is far off plan → re-dispatch, version 3
+        later = delivery + dt.timedelta(hours=1)  # 11:00 local
+        sim.move_to(later)
+        hp1, hp2 = world["DK1"]["pumps"]
+        tripped = replanned.setpoints.get(heat_pump=hp2, start_at=later)
+        assert tripped.is_on and tripped.power_kw > 0, "the trip needs a unit planned on"
+        steady = replanned.setpoints.get(heat_pump=hp1, start_at=later)
+        planned_soc = replanned.setpoints.get(heat_pump=hp1, end_at=later).storage_soc_fraction
+        measured_soc = 0.85 if planned_soc < 0.5 else 0.15
+        reading_at = (later - dt.timedelta(minutes=1)).isoformat()
+        sent = device.post("/api/v1/telemetry", {"readings": [
+            {"device_id": "dk1-hp-1", "time": reading_at, "electric_power_kw": steady.power_kw,
+             "is_on": steady.is_on, "storage_soc_fraction": measured_soc},
+            {"device_id": "dk1-hp-2", "time": reading_at, "electric_power_kw": 0.0,
+             "is_on": False},
+        ]}, content_type="application/json")  # fmt: skip
+        assert sent.status_code == 200, sent.content
+        pool_versions = ScheduleVersion.objects.filter(pool=world["DK1"]["pool"])
+        deadline = time.monotonic() + 60
+        while not pool_versions.filter(version=3).exists():
+            assert time.monotonic() < deadline, processes.log("worker")[-3000:]
+            time.sleep(0.2)
+        third = pool_versions.get(version=3)
+        assert third.cause == "redispatch"
+        drifts = {(d["name"], d["quantity"]): d for d in third.cause_detail["drift"]}
+        assert set(drifts) == {("DK1 HP1", "storage_soc_fraction"), ("DK1 HP2", "unavailable")}
+        assert drifts[("DK1 HP1", "storage_soc_fraction")]["measured"] == measured_soc
+        assert drifts[("DK1 HP1", "storage_soc_fraction")]["planned"] == round(planned_soc, 4)
+        assert third.cause_detail["replanned_from"] == later.isoformat()
+        assert third.cause_detail["previous_version"] == 2
+        assert third.cause_detail["unavailable_heat_share"] == round(1500 / 3500, 4)
+        # the tripped unit is held off for the rest of the day; the hours before are kept
+        rest = third.setpoints.filter(heat_pump=hp2, start_at__gte=later)
+        assert rest.count() == 13  # 09:00Z → 22:00Z, the end of the local day
+        assert set(rest.values_list("power_kw", "is_on")) == {(0.0, False)}
+
+        def before(version):
+            return list(version.setpoints.filter(start_at__lt=later)
+                        .order_by("heat_pump_id", "start_at")
+                        .values_list("heat_pump_id", "start_at", "power_kw", "is_on"))  # fmt: skip
+
+        assert before(third) == before(replanned)
+
+        # the household's tank is far off plan → re-plan from the measured energy, version 2
+        villa = ScheduleVersion.objects.get(site=world["household"]["site"], version=1)
+        now_row = villa.setpoints.get(start_at=later)
+        planned_kwh = villa.setpoints.get(end_at=later).storage_kwh
+        tank_soc = 0.95 if planned_kwh < 4.0 else 0.05  # 8 kWh tank: ≥ 3.6 kWh off plan
+        sent = device.post("/api/v1/telemetry", {"readings": [
+            {"device_id": "villa-hp", "time": reading_at, "electric_power_kw": now_row.power_kw,
+             "is_on": now_row.is_on, "storage_soc_fraction": tank_soc}]},
+            content_type="application/json")  # fmt: skip
+        assert sent.status_code == 200, sent.content
+        house_versions = ScheduleVersion.objects.filter(site=world["household"]["site"])
+        deadline = time.monotonic() + 60
+        while not house_versions.filter(version=2).exists():
+            assert time.monotonic() < deadline, processes.log("worker")[-3000:]
+            time.sleep(0.2)
+        replanned_house = house_versions.get(version=2)
+        assert replanned_house.cause == "household_replan"
+        (drift,) = replanned_house.cause_detail["drift"]
+        assert (drift["name"], drift["quantity"], drift["measured"]) == (
+            "air-water", "tank_energy_kwh", round(tank_soc * 8.0, 3))  # fmt: skip
+        assert drift["planned"] == round(planned_kwh, 3)
+        assert replanned_house.cause_detail["replanned_from"] == later.isoformat()
+        assert before(replanned_house) == before(villa)
     receiver_http.shutdown()

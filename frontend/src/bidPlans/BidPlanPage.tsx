@@ -20,6 +20,7 @@ import { curveGrid } from "./curves";
 import { ResultsForm } from "./ResultsForm";
 
 type Plan = BidPlanQuery["bidPlan"];
+type ExchangeRate = BidPlanQuery["exchangeRate"];
 type ProductNames = Map<string, string>;
 
 function Curves({ plan }: { plan: Plan }) {
@@ -389,7 +390,15 @@ function Actions({ plan }: { plan: Plan }) {
   );
 }
 
-function PlanView({ plan, products }: { plan: Plan; products: ProductNames }) {
+function PlanView({
+  plan,
+  products,
+  exchangeRate,
+}: {
+  plan: Plan;
+  products: ProductNames;
+  exchangeRate: ExchangeRate;
+}) {
   const { t } = useTranslation();
   const label = useEnumLabel();
   const format = useFormat();
@@ -447,6 +456,12 @@ function PlanView({ plan, products }: { plan: Plan; products: ProductNames }) {
           <dt>{t("bidPlans.gateClosure")}</dt>
           <dd>{format.dateTime(plan.gateClosureAt)}</dd>
         </div>
+        <div className="stat">
+          <dt>{t("bidPlans.currency")}</dt>
+          <dd data-testid="exchange-rate" title={exchangeRate.source}>
+            {t("bidPlans.exchangeRate", { rate: format.number(exchangeRate.dkkPerEur, 4) })}
+          </dd>
+        </div>
       </dl>
       {ready && (
         <>
@@ -479,6 +494,7 @@ export default function BidPlanPage() {
       {(data) => (
         <PlanView
           plan={data.bidPlan}
+          exchangeRate={data.exchangeRate}
           products={new Map(data.marketProducts.map((product) => [product.code, product.name]))}
         />
       )}

@@ -100,7 +100,11 @@ interface QueryViewProps<T> {
 /** Renders a query's loading, error, empty or data state. */
 export function QueryView<T>({ query, isEmpty, empty, children }: QueryViewProps<T>) {
   if (query.isPending) return <Loading />;
-  if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
+  // A failed background refetch (polling a running job) keeps the page: the last data stay
+  // on screen and the next poll retries; only a query that never loaded shows the error.
+  if (query.isError && query.data === undefined)
+    return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.data === undefined) return <Loading />;
   if (isEmpty?.(query.data)) return <EmptyState>{empty}</EmptyState>;
   return <>{children(query.data)}</>;
 }

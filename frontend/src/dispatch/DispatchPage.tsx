@@ -15,6 +15,7 @@ import {
   type DispatchPlanQuery,
   type PoolDispatchQuery,
 } from "../gql/graphql";
+import { useEnumLabel } from "../i18n/enumLabel";
 import { JobProgress } from "../jobs/JobProgress";
 import { isActive } from "../jobs/jobView";
 
@@ -23,8 +24,13 @@ type Plan = DispatchPlanQuery["bidPlan"];
 
 function DispatchView({ dispatch, data }: { dispatch: Dispatch; data: DispatchPlanQuery }) {
   const { t } = useTranslation();
+  const label = useEnumLabel();
   const format = useFormat();
   const plan: Plan = data.bidPlan;
+  const reasons = useMemo(
+    () => new Map(dispatch.periods.map((p) => [Date.parse(p.periodStartAt), p.reason])),
+    [dispatch],
+  );
   const products = new Map(data.marketProducts.map((p) => [p.code, p.name]));
   const times = useMemo(() => plan.dayAheadCurves.map((c) => c.deliveryStartAt), [plan]);
   const prices = useMemo(
@@ -107,6 +113,7 @@ function DispatchView({ dispatch, data }: { dispatch: Dispatch; data: DispatchPl
                     <th scope="col" className="num">
                       {t("dispatch.deviation")}
                     </th>
+                    <th scope="col">{t("dispatch.reason")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -118,6 +125,11 @@ function DispatchView({ dispatch, data }: { dispatch: Dispatch; data: DispatchPl
                         {prices?.[i] == null ? "—" : format.eurPerMwh(prices[i])}
                       </td>
                       <td className="num">{format.mw(dispatch.deviationMw[i] ?? 0)}</td>
+                      <td>
+                        {reasons.get(Date.parse(time))
+                          ? label("dispatch.reasons", reasons.get(Date.parse(time)) ?? "")
+                          : "—"}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

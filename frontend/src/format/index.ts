@@ -52,6 +52,13 @@ export function deliveryDayHours(day: string): number {
   return Math.round((end - start) / 3600000);
 }
 
+/** UTC instants (ISO) of the start and end of the local day `day` (YYYY-MM-DD). */
+export function localDayBounds(day: string): { start: string; end: string } {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const at = (utc: number) => new Date(utc - copenhagenOffsetMinutes(utc) * 60000).toISOString();
+  return { start: at(Date.UTC(y, m - 1, d)), end: at(Date.UTC(y, m - 1, d + 1)) };
+}
+
 export function isDstTransitionDay(day: string): boolean {
   return deliveryDayHours(day) !== 24;
 }

@@ -50,6 +50,8 @@ describe("enum labels", () => {
     [en.bidPlans.actions, "BidPlanAction"],
     [en.bidPlans.bidStatuses, "BidStatus"],
     [en.bidPlans.scenarioSources, "ScenarioSource"],
+    [en.forecasts.models, "ForecastModel"],
+    [en.dispatch.reasons, "DispatchDeviationReason"],
   ];
 
   it.each(groups)("label only values the schema's enum has (%#)", (labels, name) => {

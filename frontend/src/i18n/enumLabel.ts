@@ -14,7 +14,9 @@ export type EnumGroup =
   | "bidPlans.statuses"
   | "bidPlans.actions"
   | "bidPlans.bidStatuses"
-  | "bidPlans.scenarioSources";
+  | "bidPlans.scenarioSources"
+  | "forecasts.models"
+  | "dispatch.reasons";
 
 export function humanise(value: string): string {
   const words = value.toLowerCase().replaceAll("_", " ");

@@ -10,6 +10,7 @@ from ainergy.graphql.context import Info
 from ainergy.graphql.ids import decode_id
 from ainergy.graphql.permissions import READ
 from optimization.graphql.household.types import (
+    ExchangeRate,
     GridCompanyType,
     HouseholdScheduleType,
     SizingStudyType,
@@ -19,6 +20,7 @@ from optimization.selectors.household import (
     household_schedule_get,
     sizing_study_get,
 )
+from optimization.services.household_tariffs import bill_constants
 
 
 @strawberry.type
@@ -52,3 +54,14 @@ class Query:
     )
     def grid_companies(self) -> list[GridCompanyType]:
         return list(grid_company_list())
+
+    @strawberry.field(
+        extensions=[READ],
+        description="The DKK/EUR rate household bills use: households see DKK, markets EUR.",
+    )
+    def exchange_rate(self) -> ExchangeRate:
+        constants = bill_constants()
+        return ExchangeRate(
+            dkk_per_eur=float(constants["exchange_rate_dkk_per_eur"]),
+            source=str(constants["exchange_rate_source"]),
+        )

@@ -140,6 +140,18 @@ def _bill_split(data: dict | None) -> BillSplitDkk | None:
     return BillSplitDkk(**{f"{key}_dkk": float(value) for key, value in data.items()})
 
 
+def _exchange_rate(tariff_table: dict | None) -> float | None:
+    """The DKK/EUR rate a stored tariff table billed EUR spot prices with."""
+    value = (tariff_table or {}).get("exchange_rate_dkk_per_eur")
+    return float(value) if value is not None else None
+
+
+@strawberry.type(description="The DKK/EUR rate household bills convert EUR spot prices with.")
+class ExchangeRate:
+    dkk_per_eur: float = strawberry.field(description="Danish kroner per euro [DKK/EUR].")
+    source: str = strawberry.field(description="Where the rate comes from.")
+
+
 @strawberry.type(description="Price-list codes of one charge and the dates they cover.")
 class TariffCoverage:
     charge_type_code: str = strawberry.field(description="The charge's code.")
@@ -264,6 +276,15 @@ class SizingStudyType(relay.Node):
     household_electricity_kwh_per_year: auto
     tariff_table: JSON
     tariff_year: auto
+
+    @strawberry_django.field(
+        only=["tariff_table"],
+        description="DKK per EUR the bill converted EUR spot prices with [DKK/EUR]; null if the "
+        "tariff table names none.",
+    )
+    def exchange_rate_dkk_per_eur(self, root: models.SizingStudy) -> float | None:
+        return _exchange_rate(root.tariff_table)
+
     discount_rate_fraction: auto
     heat_storage_kwh: auto
     grid_company: GridCompanyType | None = strawberry_django.field(
@@ -441,6 +462,14 @@ class HouseholdScheduleType(relay.Node):
     household_electricity_kwh_per_year: auto
     tariff_table: JSON
     tariff_year: auto
+
+    @strawberry_django.field(
+        only=["tariff_table"],
+        description="DKK per EUR the bill converted EUR spot prices with [DKK/EUR]; null if the "
+        "tariff table names none.",
+    )
+    def exchange_rate_dkk_per_eur(self, root: models.HouseholdSchedule) -> float | None:
+        return _exchange_rate(root.tariff_table)
 
     @strawberry_django.field(only=["building"], description="The building model; null if none.")
     def building(self, root: models.HouseholdSchedule) -> Building | None:

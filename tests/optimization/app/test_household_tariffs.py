@@ -348,11 +348,12 @@ def test_graphql_names_the_grid_company_and_bills_the_day_by_item(
     assert requested["gridCompany"] == {"code": "n1"}
     assert requested["batteryTerminalEnergyMode"] == "EXACTLY"
     read = client.execute(
-        "query($id: ID!) { householdSchedule(id: $id) { storageFormulation "
+        "query($id: ID!) { householdSchedule(id: $id) { storageFormulation exchangeRateDkkPerEur "
         "billDkk { totalDkk dsoTariffDkk } periods { billDkk { totalDkk dsoTariffDkk } } } }",
         {"id": requested["id"]},
     )["data"]["householdSchedule"]
     assert read["storageFormulation"] in ("LP", "MILP")
+    assert read["exchangeRateDkkPerEur"] == 7.46038  # the stored tariffs' ERM II central rate
     periods = read["periods"]
     assert len(periods) == 25
     assert sum(p["billDkk"]["totalDkk"] for p in periods) == pytest.approx(
@@ -361,6 +362,15 @@ def test_graphql_names_the_grid_company_and_bills_the_day_by_item(
     assert sum(p["billDkk"]["dsoTariffDkk"] for p in periods) == pytest.approx(
         read["billDkk"]["dsoTariffDkk"], abs=1e-3
     )
+
+
+def test_graphql_names_the_exchange_rate_households_are_billed_at(tenant, token_client):
+    body = token_client(tenant).execute("{ exchangeRate { dkkPerEur source } }")
+    assert body["data"]["exchangeRate"] == {
+        "dkkPerEur": 7.46038,
+        "source": "ERM II central rate of the Danish krone, 7.46038 DKK/EUR (Danmarks "
+        "Nationalbank); used to bill EUR spot prices in DKK",
+    }
 
 
 def test_another_tenants_site_cannot_be_given_a_grid_company(
