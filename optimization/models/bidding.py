@@ -103,6 +103,12 @@ class BidPlan(TenantScopedModel):
         help_text="Probability-weighted day-ahead price, imbalance price, heat demand [MW] and "
         "source temperature per period: the dispatch's defaults",
     )
+    scenario_paths = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per scenario (in the order of scenario_probabilities) the day-ahead price "
+        "[EUR/MWh] and heat demand [MW] per period: the scenario fan",
+    )
     assumptions = models.JSONField(default=list, blank=True)
     diagnostics = models.JSONField(
         default=dict,

@@ -360,6 +360,12 @@ def _store_plan(plan: BidPlan, problem: BiddingProblem, result, notes: list[str]
         "heat_demand_mw": np.round(pi @ scenarios.heat_demand_mw, 4).tolist(),
         "source_temperature_c": np.round(pi @ scenarios.source_temperature_c, 3).tolist(),
     }
+    plan.scenario_paths = {
+        "day_ahead_price_eur_per_mwh": np.round(
+            np.asarray(scenarios.day_ahead_price_eur_per_mwh, float), 3
+        ).tolist(),
+        "heat_demand_mw": np.round(np.asarray(scenarios.heat_demand_mw, float), 4).tolist(),
+    }
     plan.assumptions = notes
     plan.diagnostics = {"curves": [d.to_json() for d in result.diagnostics]}
     plan.save(
@@ -376,6 +382,7 @@ def _store_plan(plan: BidPlan, problem: BiddingProblem, result, notes: list[str]
             "expected_components_eur",
             "derated_mw",
             "expected_inputs",
+            "scenario_paths",
             "assumptions",
         ]
     )

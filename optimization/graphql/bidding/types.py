@@ -323,6 +323,20 @@ class BidPlanExpectedInputs:
 
 
 @strawberry.type(
+    description="One scenario of the plan's price and heat-demand fan, per MTU of the plan."
+)
+class BidPlanScenarioPath:
+    scenario: int = strawberry.field(description="Index of the scenario (as in risk.scenarioCosts).")
+    probability: float = strawberry.field(description="Probability of the scenario.")
+    day_ahead_price_eur_per_mwh: list[float] = strawberry.field(
+        description="Day-ahead price of the scenario per MTU [EUR/MWh]."
+    )
+    heat_demand_mw: list[float] = strawberry.field(
+        description="Heat demand of the pool in the scenario per MTU [MW_th]."
+    )
+
+
+@strawberry.type(
     description="Cost of the day net of reserve revenue [EUR]: expectation, CVaR and per scenario."
 )
 class BidPlanRisk:
@@ -742,6 +756,30 @@ class BidPlanType(relay.Node):
             heat_demand_mw=inputs.get("heat_demand_mw", []),
             source_temperature_c=inputs.get("source_temperature_c", []),
         )
+
+    @strawberry_django.field(
+        only=["scenario_paths", "scenario_probabilities"],
+        description="The scenario fan: each scenario's day-ahead price and heat demand per MTU, "
+        "weighted by its probability they give expectedInputs; empty until the job has "
+        "succeeded (and for plans made before the fan was stored).",
+    )
+    def scenario_paths(self, root: models.BidPlan) -> list[BidPlanScenarioPath]:
+        paths = root.scenario_paths or {}
+        prices = paths.get("day_ahead_price_eur_per_mwh", [])
+        heat = paths.get("heat_demand_mw", [])
+        if not prices:
+            return []
+        return [
+            BidPlanScenarioPath(
+                scenario=k,
+                probability=probability,
+                day_ahead_price_eur_per_mwh=price,
+                heat_demand_mw=demand,
+            )
+            for k, (probability, price, demand) in enumerate(
+                zip(root.scenario_probabilities, prices, heat, strict=True)
+            )
+        ]
 
     assumptions: list[str]
     created_at: auto

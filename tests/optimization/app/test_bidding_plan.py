@@ -29,6 +29,7 @@ READ = """query($id: ID!) {
     reserveOffers { bidId productCode deliveryStartAt deliveryEndAt capacityMw status }
     periods { heatPumpId startAt powerKw storageKwh backupHeatKw reserve { productCode powerKw } }
     expectedInputs { dayAheadPriceEurPerMwh heatDemandMw }
+    scenarioPaths { scenario probability dayAheadPriceEurPerMwh heatDemandMw }
     curveDiagnostics { periodStartAt highestBuyPriceEurPerMwh highestBuyReason explanation
                        topScenarioPriceEurPerMwh mustBuyMw zeroVolumeReason }
     job_: job { result { __typename ... on BidPlanJobResult { curveCount bidPlan { id } } } }
@@ -138,6 +139,18 @@ def test_bid_plan_request_runs_a_job_storing_curves_offers_schedule_and_risk(
     )
     assert len(plan["expectedInputs"]["dayAheadPriceEurPerMwh"]) == 24
     assert len(plan["expectedInputs"]["heatDemandMw"]) == 24
+    # the scenario fan: every scenario's price and heat path over every MTU, in the order of
+    # the scenario costs; weighted by their probabilities they are the expected inputs
+    fan = plan["scenarioPaths"]
+    assert [p["scenario"] for p in fan] == [c["scenario"] for c in costs] == [0, 1, 2, 3]
+    assert [p["probability"] for p in fan] == [c["probability"] for c in costs]
+    for key in ("dayAheadPriceEurPerMwh", "heatDemandMw"):
+        paths = np.array([p[key] for p in fan])
+        assert paths.shape == (4, stored.period_count) == (4, 24)
+        weights = np.array([p["probability"] for p in fan])
+        assert weights @ paths == pytest.approx(plan["expectedInputs"][key], abs=2e-3)
+    prices = np.array([p["dayAheadPriceEurPerMwh"] for p in fan])
+    assert (prices.max(axis=0) - prices.min(axis=0)).max() > 0.1  # a fan, not one line
     assert any("residual block bootstrap" in note for note in plan["assumptions"])
     # diagnostics: every MTU's highest buy price with its reason; at the cap only what an
     # accepted up-reserve needs (Pmin + up; this pool's boiler covers the heat)
