@@ -326,7 +326,9 @@ class BidPlanExpectedInputs:
     description="One scenario of the plan's price and heat-demand fan, per MTU of the plan."
 )
 class BidPlanScenarioPath:
-    scenario: int = strawberry.field(description="Index of the scenario (as in risk.scenarioCosts).")
+    scenario: int = strawberry.field(
+        description="Index of the scenario (as in risk.scenarioCosts)."
+    )
     probability: float = strawberry.field(description="Probability of the scenario.")
     day_ahead_price_eur_per_mwh: list[float] = strawberry.field(
         description="Day-ahead price of the scenario per MTU [EUR/MWh]."
