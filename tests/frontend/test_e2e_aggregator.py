@@ -80,6 +80,18 @@ def test_bid_plan_from_form_to_dispatch(
     assert names == [pump.name for pump in world["heat_pumps"]]
     first = plan.periods.filter(heat_pump=world["heat_pumps"][0]).order_by("start_at")
     assert schedule["series"][0]["data"] == pytest.approx([p.power_kw / 1000 for p in first])
+    # the scenario fan: one thin line per scenario (3 requested) of 24 MTUs as stored, then the
+    # probability-weighted expectation
+    for test_id, key, expected in (
+        ("expected-prices", "day_ahead_price_eur_per_mwh", ["Day-ahead price", "Imbalance price"]),
+        ("expected-heat", "heat_demand_mw", ["Heat demand"]),
+    ):
+        series = chart(page, test_id)["series"]
+        fan = [s for s in series if s["name"].startswith("#")]
+        assert [s["name"] for s in series] == [s["name"] for s in fan] + expected
+        assert len(fan) == plan.scenario_count == 3
+        assert [len(s["data"]) for s in fan] == [24, 24, 24]
+        assert [s["data"] for s in fan] == plan.scenario_paths[key]
     assert page.get_by_test_id("expected-cost").inner_text().startswith("€")
     # market money stays in EUR, with the DKK rate households are billed at beside it
     assert page.get_by_test_id("exchange-rate").inner_text() == "EUR (1 € = 7.4604 kr.)"

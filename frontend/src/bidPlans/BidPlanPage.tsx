@@ -212,6 +212,21 @@ function ExpectedInputsAndRisk({ plan }: { plan: Plan }) {
   const format = useFormat();
   const inputs = plan.expectedInputs;
   const times = useMemo(() => plan.dayAheadCurves.map((curve) => curve.deliveryStartAt), [plan]);
+  // the scenario fan: one thin line per scenario behind the expectation
+  const fan = useMemo(() => {
+    const name = (path: Plan["scenarioPaths"][number]) =>
+      t("bidPlans.scenarioLabel", {
+        scenario: path.scenario + 1,
+        probability: format.percent(path.probability, 0),
+      });
+    return {
+      prices: plan.scenarioPaths.map((path) => ({
+        name: name(path),
+        values: path.dayAheadPriceEurPerMwh,
+      })),
+      heat: plan.scenarioPaths.map((path) => ({ name: name(path), values: path.heatDemandMw })),
+    };
+  }, [plan, t, format]);
   const risk = plan.risk;
   return (
     <section className="panel">
@@ -230,6 +245,7 @@ function ExpectedInputsAndRisk({ plan }: { plan: Plan }) {
                 dashed: true,
               },
             ]}
+            scenarios={fan.prices}
             title={t("bidPlans.pricesChart")}
             testId="expected-prices"
           />
@@ -237,6 +253,7 @@ function ExpectedInputsAndRisk({ plan }: { plan: Plan }) {
             times={times}
             unit="MW"
             lines={[{ name: t("bidPlans.heatDemand"), values: inputs.heatDemandMw }]}
+            scenarios={fan.heat}
             title={t("bidPlans.heatChart")}
             testId="expected-heat"
           />
