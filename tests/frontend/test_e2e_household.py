@@ -220,3 +220,47 @@ def test_household_day_and_sizing_from_the_site_page(
         stranger.goto(path)
         stranger.wait_for_app()
         assert stranger.page.get_by_role("heading", level=1).inner_text() == "Not found", path
+
+
+def test_site_page_leads_to_todays_and_tomorrows_schedules(
+    open_portal,
+    tenant,
+    house,  # noqa: F811
+    member_of,
+):
+    from zoneinfo import ZoneInfo
+
+    from optimization.models import HouseholdSchedule
+
+    # the browser's clock at 00:30 on 26 October 2024 in Copenhagen (still the 25th in UTC), so
+    # "tomorrow" is the DST day whose grid tariffs are stored
+    now = dt.datetime(2024, 10, 26, 0, 30, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    today, tomorrow = dt.date(2024, 10, 26), DAY
+    # a site with its grid company (N1, whose tariffs are stored), so a request needs no form
+    house["site"].grid_tariff_code = "n1"
+    house["site"].save(update_fields=["grid_tariff_code"])
+    member_of(tenant, "operator", "operator@homes.dk")
+    portal = open_portal()
+    page = portal.page
+    page.clock.set_fixed_time(now)
+    portal.log_in("operator@homes.dk", next_path=f"/sites/{_gid('Site', house['site'].pk)}")
+    portal.wait_for_app()
+    # given no schedules: both Copenhagen days are offered as requests
+    cards = page.get_by_role("region", name="Today and tomorrow")
+    assert cards.get_by_test_id(f"day-{today}").get_by_role("link").count() == 0
+    assert cards.get_by_test_id(f"day-{tomorrow}").get_by_role("link").count() == 0
+    portal.audit("household-today-tomorrow")
+    # when the operator requests tomorrow's, the schedule page of that day opens
+    cards.get_by_role("button", name="Request tomorrow's schedule").click()
+    page.wait_for_url(re.compile(r"/schedules/[^/]+$"))
+    schedule = HouseholdSchedule.objects.get(tenant=tenant)
+    assert schedule.delivery_day == tomorrow and schedule.step_minutes == 15
+    assert page.url.endswith(_gid("HouseholdSchedule", schedule.pk))
+    # then back on the site page tomorrow links to it and today still offers a request
+    page.go_back()
+    portal.wait_for_app()
+    link = cards.get_by_test_id(f"day-{tomorrow}").get_by_role("link")
+    link.wait_for()
+    assert link.get_attribute("href") == f"/schedules/{_gid('HouseholdSchedule', schedule.pk)}"
+    today_card = cards.get_by_test_id(f"day-{today}")
+    assert today_card.get_by_role("button", name="Request today's schedule").count() == 1

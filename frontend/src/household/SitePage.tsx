@@ -350,6 +350,96 @@ function SizingForm({ data }: { data: Data }) {
   );
 }
 
+type Schedule = Data["householdSchedules"]["edges"][number]["node"];
+
+/** Today's or tomorrow's schedule (Europe/Copenhagen): a link to the newest one of the day, or a
+ * request with the site's defaults when there is none. */
+function DayCard({
+  data,
+  label,
+  day,
+  schedule,
+}: {
+  data: Data;
+  label: string;
+  day: string;
+  schedule: Schedule | undefined;
+}) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const session = useSession();
+  const navigate = useNavigate();
+  const request = useGqlMutation(HouseholdScheduleRequestDocument);
+  const inputs = useHouseholdInputs(data);
+  const onRequest = () =>
+    request.mutate(
+      { input: { ...inputs.input, deliveryDay: day, stepMinutes: 15 } },
+      {
+        onSuccess: (result) => navigate(`/schedules/${pathId(result.householdScheduleRequest.id)}`),
+      },
+    );
+  return (
+    <section className="stat day-card" aria-label={label} data-testid={`day-${day}`}>
+      <h3>
+        {label} · {format.day(day)}
+      </h3>
+      {schedule ? (
+        <p>
+          <Link to={`/schedules/${pathId(schedule.id)}`}>
+            {t("household.openSchedule", { day: format.shortDay(day) })}
+          </Link>{" "}
+          <JobStatusBadge status={schedule.job.status} />
+          {schedule.billDkk && <> · {format.dkk(schedule.billDkk.totalDkk)}</>}
+        </p>
+      ) : (
+        <>
+          <p className="note">{t("household.noScheduleForDay")}</p>
+          {session.can("WRITE") && (
+            <button type="button" onClick={onRequest} disabled={request.isPending}>
+              {t("household.requestForDay", { day: label.toLowerCase() })}
+            </button>
+          )}
+          <FormError error={request.error} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function newestOfDay(schedules: Schedule[], day: string): Schedule | undefined {
+  return schedules
+    .filter((schedule) => schedule.deliveryDay === day)
+    .reduce<Schedule | undefined>(
+      (newest, schedule) =>
+        newest && String(newest.createdAt) >= String(schedule.createdAt) ? newest : schedule,
+      undefined,
+    );
+}
+
+function TodayAndTomorrow({ data, schedules }: { data: Data; schedules: Schedule[] }) {
+  const { t } = useTranslation();
+  const days = [
+    { label: t("household.today"), day: copenhagenToday(0) },
+    { label: t("household.tomorrow"), day: copenhagenToday(1) },
+  ];
+  return (
+    <section className="panel" aria-labelledby="today-and-tomorrow">
+      <h2 id="today-and-tomorrow">{t("household.todayAndTomorrow")}</h2>
+      <div className="grid">
+        {days.map(({ label, day }) => (
+          <DayCard
+            key={day}
+            data={data}
+            label={label}
+            day={day}
+            schedule={newestOfDay(schedules, day)}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}
+
 function SiteView({ data }: { data: Data }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -365,6 +455,7 @@ function SiteView({ data }: { data: Data }) {
         title={site.name}
         subtitle={`${site.biddingZone} · ${format.number(site.latitudeDeg, 2)}° N, ${format.number(site.longitudeDeg, 2)}° E${site.gridTariffCode ? ` · ${site.gridTariffCode}` : ""}`}
       />
+      <TodayAndTomorrow data={data} schedules={schedules} />
       <Devices data={data} />
       <section className="panel">
         <h2>{t("household.schedulesTitle")}</h2>

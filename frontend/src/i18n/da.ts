@@ -419,6 +419,12 @@ export const da: Catalogue<Messages> = {
     allJobs: "Alle job ({{count}})",
   },
   household: {
+    todayAndTomorrow: "I dag og i morgen",
+    today: "I dag",
+    tomorrow: "I morgen",
+    openSchedule: "Plan for {{day}}",
+    noScheduleForDay: "Ingen plan for denne dag endnu.",
+    requestForDay: "Bestil plan for {{day}}",
     title: "Husstande",
     intro: "Husstandenes adresser: deres enheder, døgnplaner og dimensioneringsstudier.",
     sites: "Adresser",

@@ -412,6 +412,12 @@ export const en = {
     allJobs: "All jobs ({{count}})",
   },
   household: {
+    todayAndTomorrow: "Today and tomorrow",
+    today: "Today",
+    tomorrow: "Tomorrow",
+    openSchedule: "Schedule of {{day}}",
+    noScheduleForDay: "No schedule for this day yet.",
+    requestForDay: "Request {{day}}'s schedule",
     title: "Households",
     intro: "Sites of your households: their devices, day-ahead schedules and sizing studies.",
     sites: "Sites",
