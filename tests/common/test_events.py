@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -31,6 +32,13 @@ def redis_layer(settings):
     return get_channel_layer()
 
 
+def in_fresh_thread(function):
+    """Run ``function`` in a new thread: no event loop there until it starts one (the suite's
+    main thread may run one, e.g. a browser session's)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result(timeout=60)
+
+
 async def _receive_one(layer, group: str, send) -> dict:
     channel = await layer.new_channel()
     await layer.group_add(group, channel)
@@ -40,8 +48,10 @@ async def _receive_one(layer, group: str, send) -> dict:
 
 def test_broadcast_from_a_thread_whose_event_loop_is_running_is_delivered(redis_layer):
     group = f"tenant-{uuid.uuid4().hex[:6]}"
-    message = asyncio.run(
-        _receive_one(redis_layer, group, lambda: broadcast([group], "test.event", {"n": 1}))
+    message = in_fresh_thread(
+        lambda: asyncio.run(
+            _receive_one(redis_layer, group, lambda: broadcast([group], "test.event", {"n": 1}))
+        )
     )
     assert message == {"type": EVENT_TYPE, "event": "test.event", "payload": {"n": 1}}
 
@@ -57,6 +67,6 @@ def test_broadcast_from_plain_synchronous_code_is_delivered(redis_layer):
     async def receive(channel):
         return await asyncio.wait_for(redis_layer.receive(channel), timeout=10)
 
-    channel = asyncio.run(subscribe())
-    broadcast([group], "test.event", {"n": 2})  # no loop in this thread
-    assert asyncio.run(receive(channel))["payload"] == {"n": 2}
+    channel = in_fresh_thread(lambda: asyncio.run(subscribe()))
+    in_fresh_thread(lambda: broadcast([group], "test.event", {"n": 2}))  # no loop in that thread
+    assert in_fresh_thread(lambda: asyncio.run(receive(channel)))["payload"] == {"n": 2}
