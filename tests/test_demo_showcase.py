@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from ainergy.demo.seed import seed_demo
-from ainergy.demo.showcase import POOL_DAY, _recorded_prices, showcase_run
+from ainergy.common.timegrid import delivery_day_periods
+from ainergy.demo.seed import read_sample, seed_demo
+from ainergy.demo.showcase import POOL_DAY, showcase_run
 
 
 @pytest.mark.django_db(transaction=True)  # each step's job must commit and run before the next
@@ -24,8 +25,10 @@ def test_showcase_takes_a_plan_to_dispatch_and_schedules_the_household():
     assert plan is not None and plan.delivery_day == POOL_DAY, showcase.notes
     assert plan.status == "dispatched", showcase.notes
     results = BidPlanResults.objects.get(bid_plan=plan)
-    prices = _recorded_prices(plan)
-    assert len(prices) == 24 and results.day_ahead_clearing_price_eur_per_mwh == prices
+    spot = read_sample("spot_prices_dk1_dk2_2024.csv.gz")
+    dk1 = spot[spot["price_area"] == "DK1"].set_index("time")["price_eur_per_mwh"]
+    hours = delivery_day_periods(POOL_DAY, 60)
+    assert results.day_ahead_clearing_price_eur_per_mwh == dk1.reindex(hours).tolist()
     dispatch = PoolDispatch.objects.get(results=results)
     assert dispatch.job.status == JobStatus.SUCCEEDED
     # and the household's day is scheduled with a bill

@@ -16,29 +16,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
-
-import pandas as pd
-from django.db import transaction
 
 from ainergy.assets.models import Pool, Site
-from ainergy.demo.seed import AGGREGATOR_SLUG, HOUSEHOLD_SLUG, _series, _write, read_sample
+from ainergy.common.timegrid import delivery_day_periods
+from ainergy.demo.seed import AGGREGATOR_SLUG, DEMO_PRODUCT_DAYS, HOUSEHOLD_SLUG
 from ainergy.jobs.models import JobStatus
-from ainergy.timeseries.models import Series
-from ainergy.timeseries.selectors import observations_frame
+from ainergy.pipeline.steps import site_weather_series
 from optimization.models import BidPlan, HouseholdSchedule
 from optimization.selectors.bidding import bid_plan_bids
-from optimization.services.bidding import bid_plan_request
+from optimization.services.bidding import bid_plan_request, public_prices_on_mtu
 from optimization.services.bidding_lifecycle import bid_plan_results_record, bid_plan_submit
 from optimization.services.household import household_schedule_request
 from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 # The DK1 mFRR sample day (ainergy.demo.seed.DEMO_PRODUCT_DAYS): the day-ahead curve + mFRR up.
 POOL_NAME = "Aarhus heat pumps"
-POOL_DAY = dt.date(2024, 2, 9)
+POOL_DAY = DEMO_PRODUCT_DAYS[POOL_NAME]["mfrr_up"]
 POOL_PRODUCTS = ("mfrr_up",)  # reserve products; the day-ahead curve is always bid
 # A winter weekday of the committed 2024 weather and price sample, billed by grid company N1.
 HOUSEHOLD_DAY = dt.date(2024, 1, 17)
@@ -53,21 +48,14 @@ class Showcase:
     notes: tuple[str, ...]
 
 
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(), tzinfo=COPENHAGEN)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=COPENHAGEN)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-
 def _recorded_prices(plan: BidPlan) -> list[float]:
-    """The sample's day-ahead price on each of the plan's MTUs (hourly values repeated)."""
-    series = Series.objects.get(
-        tenant=None, key=f"day-ahead-price-{plan.pool.bidding_zone.code.lower()}"
+    """The sample's published day-ahead price on each of the plan's MTUs (what the dispatch
+    reads where no clearing price is recorded)."""
+    index = delivery_day_periods(plan.delivery_day, plan.mtu_minutes)
+    prices = public_prices_on_mtu(
+        plan.pool.bidding_zone, "day_ahead_price", index, plan.mtu_minutes
     )
-    start, end = _day_bounds(plan.delivery_day)
-    hourly = observations_frame(series, start, end)["value"]
-    index = pd.date_range(start, end, freq=f"{plan.mtu_minutes}min", inclusive="left")
-    return [float(v) for v in hourly.reindex(index, method="ffill").to_numpy()]
+    return [float(value) for value in prices]
 
 
 def showcase_bid_plan(aggregator: Tenant, notes: list[str]) -> BidPlan | None:
@@ -110,21 +98,6 @@ def showcase_bid_plan(aggregator: Tenant, notes: list[str]) -> BidPlan | None:
     return plan
 
 
-def _household_weather(household: Tenant, site: Site) -> tuple[Series, Series]:
-    weather = read_sample("weather_openmeteo_56.2N_10.5E_2024.csv.gz").set_index("time")
-    temperature = _series(
-        household, "villa-outdoor-temperature", "outdoor_temperature", 60, site=site
-    )
-    irradiance = _series(household, "villa-solar-irradiance", "solar_irradiance", 60, site=site)
-    if not temperature.observations.exists():
-        _write(temperature, weather["temperature_c"], "open-meteo", household)
-    if not irradiance.observations.exists():
-        _write(
-            irradiance, weather["solar_radiation_w_per_m2"].clip(lower=0), "open-meteo", household
-        )
-    return temperature, irradiance
-
-
 def showcase_household(household: Tenant, notes: list[str]) -> HouseholdSchedule | None:
     site = Site.objects.get(tenant=household, name="Villa in Aarhus")
     schedule = (
@@ -133,14 +106,13 @@ def showcase_household(household: Tenant, notes: list[str]) -> HouseholdSchedule
         .first()
     )
     if schedule is None:
-        with transaction.atomic():
-            temperature, irradiance = _household_weather(household, site)
+        weather = site_weather_series(site)  # seeded with the sample by seed_demo
         schedule = household_schedule_request(
             tenant=household,
             site_id=site.pk,
             delivery_day=HOUSEHOLD_DAY,
-            temperature_series_id=temperature.pk,
-            solar_irradiance_series_id=irradiance.pk,
+            temperature_series_id=weather["outdoor_temperature"].pk,
+            solar_irradiance_series_id=weather["solar_irradiance"].pk,
             grid_company=HOUSEHOLD_GRID_COMPANY,
             annual_heat_demand_kwh=HOUSEHOLD_ANNUAL_HEAT_KWH,
         )

@@ -489,7 +489,7 @@ def _store_dispatch(dispatch: PoolDispatch, result, heat_source: str) -> None:
     )
 
 
-def _public_prices_on_mtu(zone, kind: str, index: pd.DatetimeIndex, mtu_minutes: int) -> np.ndarray:
+def public_prices_on_mtu(zone, kind: str, index: pd.DatetimeIndex, mtu_minutes: int) -> np.ndarray:
     """The zone's published ``kind`` series on the MTUs of ``index`` (NaN where none)."""
     values = np.full(len(index), np.nan)
     series = zone_public_series(zone, kind)
@@ -516,7 +516,7 @@ def _recorded_day_ahead_prices(
         recorded = np.array([np.nan if v is None else float(v) for v in given])
     missing = ~np.isfinite(recorded)
     if missing.any():
-        published = _public_prices_on_mtu(zone, "day_ahead_price", index, mtu_minutes)
+        published = public_prices_on_mtu(zone, "day_ahead_price", index, mtu_minutes)
         recorded = np.where(missing, published, recorded)
         if np.isfinite(published[missing]).any():
             notes.append("day-ahead prices: published prices where no clearing price was recorded")
@@ -581,7 +581,7 @@ def pool_dispatch_run(context: JobContext) -> dict[str, Any]:
     ]
     notes: list[str] = []
     prices = _recorded_day_ahead_prices(dispatch, zone, index, plan.mtu_minutes, notes)
-    imbalance = _public_prices_on_mtu(zone, "imbalance_price", index, plan.mtu_minutes)
+    imbalance = public_prices_on_mtu(zone, "imbalance_price", index, plan.mtu_minutes)
     pool = core_pool(plan.pool_snapshot)
     problem = DispatchProblem(
         pool=pool,

@@ -5,7 +5,7 @@ import { Link, useNavigate } from "react-router";
 
 import { useGql, useGqlMutation } from "../api/hooks";
 import { useSession } from "../app/session";
-import { Field, fieldError } from "../components/Field";
+import { DateField, Field, fieldError } from "../components/Field";
 import { FormError } from "../components/FormError";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/States";
@@ -89,21 +89,14 @@ export function RequestBidPlanForm({ pools, poolId }: { pools: PoolOption[]; poo
           </select>
         )}
       </Field>
-      <Field
+      <DateField
         label={t("bidPlans.deliveryDay")}
         hint={t("bidPlans.deliveryDayHint")}
         error={fieldError(error, "input.deliveryDay")}
-      >
-        {(props) => (
-          <input
-            {...props}
-            type="date"
-            required
-            value={day}
-            onChange={(event) => setDay(event.target.value)}
-          />
-        )}
-      </Field>
+        value={day}
+        onChange={setDay}
+        required
+      />
       <fieldset className="field">
         <legend>{t("bidPlans.mtu")}</legend>
         <div className="checks">

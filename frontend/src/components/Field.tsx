@@ -48,3 +48,34 @@ export function Field({
     </div>
   );
 }
+
+/** A date input (YYYY-MM-DD) as a labelled field; ``onChange`` gets "" when cleared. */
+export function DateField({
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  required = false,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+}) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(props) => (
+        <input
+          {...props}
+          type="date"
+          required={required}
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}

@@ -5,7 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { useGql, useGqlMutation } from "../api/hooks";
 import { pathId } from "../api/ids";
 import { useSession } from "../app/session";
-import { Field, fieldError } from "../components/Field";
+import { DateField, Field, fieldError } from "../components/Field";
 import { FormError } from "../components/FormError";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, QueryView } from "../components/States";
@@ -88,15 +88,13 @@ function RequestForm({ data }: { data: ForecastRunsQuery }) {
           </select>
         )}
       </Field>
-      <Field
+      <DateField
         label={t("forecasts.deliveryDay")}
         hint={t("forecasts.issuedHint")}
         error={fieldError(request.error, "input.deliveryDay")}
-      >
-        {(props) => (
-          <input {...props} type="date" value={day} onChange={(e) => setDay(e.target.value)} />
-        )}
-      </Field>
+        value={day}
+        onChange={setDay}
+      />
       <Field
         label={t("forecasts.historyDays")}
         error={fieldError(request.error, "input.historyDays")}

@@ -5,7 +5,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { useGql, useGqlMutation } from "../api/hooks";
 import { pathId } from "../api/ids";
 import { useSession } from "../app/session";
-import { Field, fieldError } from "../components/Field";
+import { DateField, Field, fieldError } from "../components/Field";
 import { FormError } from "../components/FormError";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, QueryView } from "../components/States";
@@ -247,21 +247,14 @@ function ScheduleForm({ data }: { data: Data }) {
   return (
     <form className="stack" onSubmit={onSubmit} aria-labelledby="request-schedule" noValidate>
       <h2 id="request-schedule">{t("household.requestTitle")}</h2>
-      <Field
+      <DateField
         label={t("household.deliveryDay")}
         hint={t("household.deliveryDayHint")}
         error={fieldError(request.error, "input.deliveryDay")}
-      >
-        {(props) => (
-          <input
-            {...props}
-            type="date"
-            required
-            value={day}
-            onChange={(event) => setDay(event.target.value)}
-          />
-        )}
-      </Field>
+        value={day}
+        onChange={setDay}
+        required
+      />
       <fieldset className="field">
         <legend>{t("household.stepMinutes")}</legend>
         <div className="checks">

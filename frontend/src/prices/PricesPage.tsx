@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import { useGql } from "../api/hooks";
 import { ScheduleChart } from "../charts";
-import { Field } from "../components/Field";
+import { DateField } from "../components/Field";
 import { PageHeader } from "../components/PageHeader";
 import { EmptyState, QueryView } from "../components/States";
 import { copenhagenDay, copenhagenToday, localDayBounds, useFormat } from "../format";
@@ -94,16 +94,11 @@ export default function PricesPage() {
                 })}
               </p>
               <div className="inline-form">
-                <Field label={t("prices.day")}>
-                  {(props) => (
-                    <input
-                      {...props}
-                      type="date"
-                      value={day}
-                      onChange={(event) => setDay(event.target.value || null)}
-                    />
-                  )}
-                </Field>
+                <DateField
+                  label={t("prices.day")}
+                  value={day}
+                  onChange={(value) => setDay(value || null)}
+                />
               </div>
               <Kind title={t("prices.dayAhead")} series={dayAhead} day={day} />
               <Kind title={t("prices.reserve")} series={nodes(data.reserve)} day={day} />
