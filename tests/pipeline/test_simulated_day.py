@@ -197,6 +197,7 @@ class Simulation:
     def settle(self, tenant, timeout_s: float = 180.0) -> dict:
         """Wait until a whole advance pass at this instant changed nothing and nothing runs."""
         from ainergy.jobs.models import Job
+        from ainergy.pipeline.models import PipelineStepRun
 
         key = f"{self.processes.clock_key}:advance"
         deadline = time.monotonic() + timeout_s
@@ -208,12 +209,17 @@ class Simulation:
             busy = Job.objects.filter(tenant=tenant, status__in=["queued", "running"]).exclude(
                 kind="pipeline_replan"
             )
+            # a pass that read the runs before another pass started a step may write the last
+            # record (0 changes, 0 running) while that step's job has already succeeded and
+            # the step is not yet marked done: the step table itself must be settled too
+            unsettled = PipelineStepRun.objects.filter(tenant=tenant, status="running")
             if (
                 last
                 and last["at"] == self.now.isoformat()
                 and last["changes"] == 0
                 and last["running"] == 0
                 and not busy.exists()
+                and not unsettled.exists()
             ):
                 quiet += 1
                 if quiet >= 2:
